@@ -1,0 +1,31 @@
+# Two entry points (see README): `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export XLT_DATA ?= $(abspath ../shared/data)
+
+.PHONY: install demo test lint bench
+
+$(BIN)/xlt: pyproject.toml
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# torch is pinned to the local CPU wheel; any other spec pulls a CUDA build.
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(BIN)/xlt
+
+install: $(BIN)/xlt
+
+demo: install
+	$(BIN)/xlt demo
+
+test: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check src tests bench
+
+bench: install
+	$(BIN)/python bench/train_speed.py
+	$(BIN)/python bench/predict_speed.py
