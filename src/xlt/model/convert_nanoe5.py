@@ -66,10 +66,8 @@ def precompiled_charsmap(normalisation: dict[int, tuple[int, ...]]) -> bytes:
 
     with tempfile.TemporaryDirectory() as tmp:
         tsv = Path(tmp) / "normalization.tsv"
-        tsv.write_text(
-            "".join(f"{cp:X}\t{' '.join(f'{o:X}' for o in out)}\n" for cp, out in sorted(normalisation.items())),
-            encoding="utf-8",
-        )
+        rows = (f"{cp:X}\t{' '.join(f'{o:X}' for o in out)}\n" for cp, out in sorted(normalisation.items()))
+        tsv.write_text("".join(rows), encoding="utf-8")
         model = io.BytesIO()
         # The trainer only runs to get its normaliser compiled; the tiny vocabulary is discarded.
         spm.SentencePieceTrainer.train(

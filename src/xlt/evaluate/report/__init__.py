@@ -1,0 +1,50 @@
+"""Write the run report: ``report.md`` (with PNG figures beside it) and a self-contained ``report.html``.
+
+>>> import tempfile, pathlib
+>>> from xlt.evaluate.report.table import SAMPLE
+>>> paths = write_report(SAMPLE, {"name": "demo"}, pathlib.Path(tempfile.mkdtemp()))
+>>> sorted(paths)
+['figure_scores', 'html', 'markdown']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from xlt.evaluate.report.figures import matrix_png, scores_png
+from xlt.evaluate.report.html import render_html
+from xlt.evaluate.report.markdown import render_markdown, render_table
+from xlt.evaluate.report.terminal import rich_table
+from xlt.io import atomic_path, write_text
+
+__all__ = ["render_table", "rich_table", "write_report"]
+
+SCORES_CAPTION = "Per-language scores"
+MATRIX_CAPTION = "Train language × test language"
+
+
+def write_report(results: dict[str, Any], run_info: dict[str, Any], out_dir: Path,
+                 matrix: dict[str, dict[str, float]] | None = None) -> dict[str, Path]:
+    """Write the report into ``out_dir``; return paths keyed ``markdown``, ``html``, ``figure_*``.
+
+    ``results`` comes from :func:`~xlt.evaluate.scores.score_systems`; ``matrix`` (train language ->
+    test language -> primary score in 0..1) adds a heatmap when it has more than one train language.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pngs = {("figure_scores", "report_scores.png", SCORES_CAPTION): scores_png(results)}
+    if matrix and len(matrix) > 1:
+        png = matrix_png(matrix, results.get("primary_metric", "accuracy"))
+        pngs[("figure_matrix", "report_matrix.png", MATRIX_CAPTION)] = png
+
+    paths: dict[str, Path] = {}
+    for (key, filename, _), png in pngs.items():
+        paths[key] = out_dir / filename
+        with atomic_path(paths[key]) as tmp:
+            tmp.write_bytes(png)
+    paths["markdown"] = out_dir / "report.md"
+    write_text(paths["markdown"], render_markdown(results, run_info, {c: f for _, f, c in pngs}))
+    paths["html"] = out_dir / "report.html"
+    write_text(paths["html"], render_html(results, run_info, {c: png for (_, _, c), png in pngs.items()}))
+    return paths

@@ -1,0 +1,37 @@
+"""The results table as a :class:`rich.table.Table` for the terminal.
+
+>>> from rich.console import Console
+>>> from xlt.evaluate.report.table import SAMPLE
+>>> Console(width=120).print(rich_table(SAMPLE))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from xlt.evaluate.report.table import Cell, build_table, metric_label
+
+
+def rich_table(results: dict[str, Any]) -> RichTable:
+    """Same content as the report table; Text objects keep the ``[low–high]`` brackets literal."""
+    table = build_table(results)
+    out = RichTable(title=f"{metric_label(results.get('primary_metric', 'accuracy'))} ×100 "
+                          f"({100 * results.get('confidence', 0.95):g}% bootstrap intervals)")
+    for i, name in enumerate(table.header):
+        out.add_column(name, justify="left" if i == 0 else "right")
+    for i, row in enumerate(table.rows):
+        out.add_row(*map(_text, row), style="yellow" if i < table.source_rows else None,
+                    end_section=i == len(table.rows) - 1)
+    for row in table.summary:
+        out.add_row(*map(_text, row))
+    return out
+
+
+def _text(cell: Cell) -> Text:
+    text = Text(cell.value, style="bold" if cell.bold else "")
+    if cell.ci:
+        text.append(f" {cell.ci}", style="dim")
+    return text

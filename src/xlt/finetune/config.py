@@ -1,0 +1,111 @@
+"""The training configuration: one YAML file, every field typed and defaulted.
+
+>>> cfg = TrainConfig.model_validate({"name": "demo", "data": {"pool": {"format": "builtin:emoji-groups"},
+...                                    "source_languages": ["en"]}})
+>>> cfg.strategy["name"], cfg.training.head_init
+('freeze', 'probe')
+>>> cfg.with_overrides(["training.learning_rate=5e-5"]).training.learning_rate
+5e-05
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from xlt.corpus.config import DataConfig
+from xlt.errors import ConfigError
+from xlt.model.spec import ModelSpec
+
+
+class TrainingSettings(BaseModel):
+    """Optimisation settings; the defaults are the measured recipe of ``bench/RESULTS.md``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    epochs: float = 4
+    learning_rate: float = 5e-5
+    batch_size: int = 32
+    gradient_accumulation: int = 1
+    warmup: float = 0.1  # fraction of the steps (or a whole number of steps)
+    weight_decay: float = 0.01
+    dropout: float | None = None  # classifier dropout; None: the encoder's hidden dropout
+    label_smoothing: float = 0.0
+    seed: int = 0
+    head_init: Literal["probe", "random"] = "probe"  # probe: fit the head on frozen features first
+    early_stopping_patience: int | None = 2  # epochs without a better source-dev score
+    select_on_target: bool = False  # choose the checkpoint on target-language dev data: NOT zero-shot
+    length_grouped: bool = True  # batches of similar length: less padding
+    eval_batch_size: int = 64
+    max_steps: int = -1  # stop after this many steps (tests, quick looks)
+
+
+class EvaluationSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    baselines: list[str] = Field(default_factory=lambda: ["lexical", "frozen-encoder"])
+    bootstrap_resamples: int = 1000
+    confidence: float = 0.95
+
+
+class TrainConfig(BaseModel):
+    """Everything a run needs. ``xlt train CONFIG --set training.epochs=2`` overrides one field."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    task: str = "classification"
+    model: ModelSpec = Field(default_factory=ModelSpec)
+    data: DataConfig
+    strategy: dict[str, Any] = Field(default_factory=lambda: {"name": "freeze"})
+    training: TrainingSettings = Field(default_factory=TrainingSettings)
+    evaluation: EvaluationSettings = Field(default_factory=EvaluationSettings)
+    output_dir: str = "runs"
+
+    @property
+    def run_dir(self) -> Path:
+        return Path(self.output_dir) / self.name
+
+    @classmethod
+    def from_yaml(cls, path: str | Path, overrides: list[str] | None = None) -> TrainConfig:
+        path = Path(path)
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except FileNotFoundError as err:
+            raise ConfigError(f"{path}: config file not found") from err
+        except yaml.YAMLError as err:
+            raise ConfigError(f"{path}: not valid YAML: {err}") from err
+        return cls.validated(_apply_overrides(raw, overrides or []), source=str(path))
+
+    @classmethod
+    def validated(cls, raw: dict[str, Any], source: str = "config") -> TrainConfig:
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as err:
+            lines = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors()]
+            raise ConfigError(f"{source}: invalid configuration:\n  " + "\n  ".join(lines)) from err
+
+    def with_overrides(self, overrides: list[str]) -> TrainConfig:
+        return self.validated(_apply_overrides(self.model_dump(mode="json"), overrides))
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+
+
+def _apply_overrides(raw: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """Apply ``a.b.c=value`` strings; values are parsed as YAML (numbers, lists, booleans)."""
+    for item in overrides:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"--set {item!r}: expected KEY=VALUE, e.g. training.epochs=2")
+        node = raw
+        parts = key.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ConfigError(f"--set {item!r}: {part!r} is not a section")
+        node[parts[-1]] = yaml.safe_load(value)
+    return raw

@@ -1,0 +1,83 @@
+"""The strategy interface, the registry and helpers to find an encoder's parts."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+from torch import nn
+
+from xlt.errors import ConfigError
+
+
+class StrategyConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+
+
+class Strategy:
+    """Decides which parameters of a task model train. Subclasses set ``config_class``."""
+
+    config_class: ClassVar[type[StrategyConfig]] = StrategyConfig
+
+    def __init__(self, config: StrategyConfig) -> None:
+        self.config = config
+
+    def apply(self, model: nn.Module) -> nn.Module:
+        """Prepare ``model`` for training (freeze, wrap); return the model to train."""
+        raise NotImplementedError
+
+    def export(self, model: nn.Module) -> nn.Module:
+        """The plain transformers model to save after training (e.g. LoRA merged back)."""
+        return model
+
+
+STRATEGIES: dict[str, type[Strategy]] = {}
+
+
+def make_strategy(spec: str | dict[str, Any] | StrategyConfig) -> Strategy:
+    """Build a strategy from a name, a dict with ``name`` and its settings, or a config."""
+    if isinstance(spec, StrategyConfig):
+        spec = spec.model_dump()
+    if isinstance(spec, str):
+        spec = {"name": spec}
+    name = spec.get("name")
+    if name not in STRATEGIES:
+        raise ConfigError(f"unknown strategy {name!r}; known: {', '.join(sorted(STRATEGIES))}")
+    cls = STRATEGIES[name]
+    try:
+        return cls(cls.config_class(**spec))
+    except ValueError as err:
+        raise ConfigError(f"strategy {name!r}: {err}") from err
+
+
+def parameter_counts(model: nn.Module) -> tuple[int, int]:
+    """(trainable, total) parameters."""
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    total = sum(p.numel() for p in model.parameters())
+    return trainable, total
+
+
+def encoder_of(model: nn.Module) -> nn.Module:
+    """The pretrained encoder inside a task model (``model.encoder`` or the HF base model)."""
+    base = getattr(model, "base_model_prefix", "")
+    return getattr(model, base, None) or getattr(model, "encoder", model)
+
+
+def encoder_layers(model: nn.Module) -> nn.ModuleList:
+    """The stack of transformer blocks (``encoder.layer`` in BERT/XLM-R, ``layers`` elsewhere)."""
+    for name, module in encoder_of(model).named_modules():
+        if isinstance(module, nn.ModuleList) and name.split(".")[-1] in {"layer", "layers", "block"}:
+            return module
+    raise ConfigError(f"cannot find the transformer layers of {type(model).__name__}")
+
+
+def embeddings_of(model: nn.Module) -> nn.Module:
+    encoder = encoder_of(model)
+    return getattr(encoder, "embeddings", None) or encoder.get_input_embeddings()
+
+
+def freeze(module: nn.Module) -> None:
+    for p in module.parameters():
+        p.requires_grad_(False)

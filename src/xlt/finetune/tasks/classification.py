@@ -1,0 +1,67 @@
+"""Sentence and sentence-pair classification (topic, sentiment, NLI, paraphrase)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from datasets import Dataset
+
+from xlt.errors import DataError
+from xlt.finetune.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
+from xlt.finetune.predict import predict_logits
+from xlt.finetune.tasks.base import Task
+from xlt.model.spec import ModelSpec
+
+
+def input_texts(ds: Dataset, spec: ModelSpec) -> tuple[list[str], list[str] | None]:
+    """The model's inputs for ``ds``: the prefix goes before the first text of each example."""
+    pairs = ds["text_pair"] if "text_pair" in ds.column_names else None
+    return spec.apply_prefix(ds["text"]), pairs
+
+
+class ClassificationTask(Task):
+    name = "classification"
+    metrics = ("accuracy", "macro_f1")
+    primary_metric = "accuracy"
+
+    def labels(self, train: Dataset) -> list[str]:
+        return sorted(set(train["label"]))
+
+    def check_labels(self, ds: Dataset, labels: list[str], split: str) -> None:
+        """Every label in ``ds`` must be one the model was trained on."""
+        unknown = Counter((lang, label) for lang, label in zip(ds["lang"], ds["label"], strict=True)
+                          if label not in labels)
+        if unknown:
+            (lang, label), count = unknown.most_common(1)[0]
+            first = next(i for i, (la, lb) in enumerate(zip(ds["lang"], ds["label"], strict=True))
+                         if (la, lb) == (lang, label))
+            raise DataError(
+                f"{split} data for language {lang!r} has label {label!r} ({count} rows, first item id "
+                f"{ds['id'][first]!r}) that the training data does not have; known labels: {labels}",
+                field="label",
+            )
+
+    def build_model(self, encoder, labels: list[str], *, dropout: float | None = None):
+        config = encoder.config
+        config.num_labels = len(labels)
+        config.id2label = dict(enumerate(labels))
+        config.label2id = {label: i for i, label in enumerate(labels)}
+        config.problem_type = "single_label_classification"
+        if dropout is not None:
+            config.classifier_dropout = dropout
+        return MeanPoolingForSequenceClassification(config, encoder=encoder)
+
+    def encode(self, ds: Dataset, tokenizer, spec: ModelSpec, label2id: dict[str, int]) -> Dataset:
+        texts, pairs = input_texts(ds, spec)
+        enc = tokenizer(texts, pairs, truncation=True, max_length=spec.max_length)
+        columns = {k: enc[k] for k in enc}
+        columns["labels"] = [label2id[label] for label in ds["label"]]
+        columns["length"] = [len(ids) for ids in enc["input_ids"]]
+        return Dataset.from_dict(columns)
+
+    def predict(self, model, tokenizer, spec: ModelSpec, ds: Dataset, *, batch_size: int = 64) -> list[str]:
+        texts, pairs = input_texts(ds, spec)
+        logits = predict_logits(model, tokenizer, texts, pairs, batch_size=batch_size,
+                                max_length=spec.max_length)
+        id2label = model.config.id2label
+        return [id2label[int(i)] for i in logits.argmax(-1)]

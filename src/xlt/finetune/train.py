@@ -1,0 +1,203 @@
+"""``train(config)``: data -> model -> strategy -> Trainer -> saved model -> evaluation -> report.
+
+Readable top to bottom; each step is a call into the module that owns it.
+
+>>> from xlt.finetune.config import TrainConfig          # doctest: +SKIP
+>>> run = train(TrainConfig.from_yaml("examples/sib200.yaml"))  # doctest: +SKIP
+>>> run.root / "report.html"                                    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import torch
+from transformers import (
+    DataCollatorWithPadding,
+    EarlyStoppingCallback,
+    Trainer,
+    TrainingArguments,
+    set_seed,
+)
+
+from xlt.errors import ConfigError
+from xlt.finetune.config import TrainConfig
+from xlt.finetune.frozen_features import FrozenFeatures
+from xlt.finetune.head_init import init_head_from_probe
+from xlt.finetune.interrupt import GracefulInterrupt, TrainingInterrupted
+from xlt.finetune.save import save_model
+from xlt.finetune.strategies import make_strategy, parameter_counts
+from xlt.finetune.tasks import get_task
+from xlt.io import write_json, write_text
+from xlt.model.loader import load_encoder, load_tokenizer
+from xlt.run_folder import RunFolder
+
+log = logging.getLogger("xlt")
+
+
+@dataclass
+class TrainedRun:
+    folder: RunFolder
+    results: dict
+    run_info: dict
+
+    @property
+    def root(self) -> Path:
+        return self.folder.root
+
+
+def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False) -> TrainedRun:
+    """Fine-tune ``config.model`` on the source languages and evaluate on every test language."""
+    from xlt.evaluate.run_evaluation import evaluate_languages
+
+    run = RunFolder(config.run_dir)
+    _prepare_folder(run, resume=resume, overwrite=overwrite)
+    set_seed(config.training.seed)
+    write_text(run.config, config.to_yaml())
+
+    task = get_task(config.task)
+    data = config.data.load()
+    write_json(run.split, config.data.split_manifest())
+    source_languages = sorted(set(data["train"]["lang"]))
+    dev = data["dev"] if config.training.select_on_target else data["dev"].filter(
+        lambda lang: lang in source_languages, input_columns="lang")
+
+    tokenizer = load_tokenizer(config.model)
+    encoder = load_encoder(config.model)
+    labels = task.labels(data["train"])
+    for split in ("dev", "test"):
+        task.check_labels(data[split], labels, split)
+    label2id = {label: i for i, label in enumerate(labels)}
+
+    # Vectors of the pretrained encoder for the probe head and the frozen baseline, before training.
+    features = FrozenFeatures(encoder, tokenizer, config.model, config.training.eval_batch_size)
+    for split in ("train", "test"):
+        ds = data[split]
+        features.add(ds["text"], ds["text_pair"] if "text_pair" in ds.column_names else None,
+                     desc=f"pretrained vectors ({split})")
+    features.seal()
+
+    model = task.build_model(encoder, labels, dropout=config.training.dropout)
+    if config.training.head_init == "probe":
+        train_keys = _feature_keys(data["train"])
+        init_head_from_probe(model.classifier, features(train_keys),
+                             np.array([label2id[y] for y in data["train"]["label"]]),
+                             seed=config.training.seed)
+    strategy = make_strategy(config.strategy)
+    model = strategy.apply(model)
+    trainable, total = parameter_counts(model)
+    log.info("strategy %s: %s of %s parameters train (%.1f%%)", strategy.config.name, f"{trainable:,}",
+             f"{total:,}", 100 * trainable / total)
+
+    interrupt = GracefulInterrupt()
+    trainer = _build_trainer(config, model, tokenizer, run,
+                             task.encode(data["train"], tokenizer, config.model, label2id),
+                             task.encode(dev, tokenizer, config.model, label2id), interrupt)
+    started = time.perf_counter()
+    trainer.train(resume_from_checkpoint=True if resume and run.has_checkpoint() else None)
+    if interrupt.requested:
+        raise TrainingInterrupted(
+            f"training interrupted; a checkpoint is in {run.checkpoints}. "
+            f"Resume with: xlt train {run.config} --resume")
+    train_seconds = time.perf_counter() - started
+
+    model = strategy.export(trainer.model)
+    run_info = {
+        "name": config.name, "task": task.name, "model": config.model.name,
+        "prefix": config.model.resolved_prefix(), "strategy": strategy.config.model_dump(),
+        "trainable_params": trainable, "total_params": total,
+        "zero_shot": not config.training.select_on_target,
+        "zero_shot_note": _zero_shot_note(config),
+        "train_seconds": round(train_seconds, 1),
+        "train_examples_per_second": round(trainer.state.num_train_epochs * len(data["train"])
+                                           / max(train_seconds, 1e-9), 2),
+        "best_dev_score": trainer.state.best_metric, "epochs_run": round(trainer.state.epoch or 0, 2),
+        "data": {split: {"rows": len(data[split]), "languages": sorted(set(data[split]["lang"]))}
+                 for split in data},
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    save_model(model, tokenizer, run.model, spec=config.model, task=task.name,
+               source_languages=source_languages)
+    results = evaluate_languages(
+        model, tokenizer, config.model, task, data["test"], source_languages, run,
+        train=data["train"], baselines=config.evaluation.baselines, features=features,
+        run_info=run_info, settings=config.evaluation, seed=config.training.seed,
+    )
+    shutil.rmtree(run.checkpoints, ignore_errors=True)  # finished: the model folder is what counts
+    return TrainedRun(run, results, run_info)
+
+
+def _prepare_folder(run: RunFolder, *, resume: bool, overwrite: bool) -> None:
+    if resume:
+        if not run.has_checkpoint():
+            raise ConfigError(f"--resume: no checkpoint in {run.checkpoints} to resume from")
+        return
+    if run.root.exists() and any(run.root.iterdir()):
+        if not overwrite:
+            raise ConfigError(f"run folder {run.root} exists; pass --resume to continue it, --overwrite to "
+                              "start again, or choose another name (--set name=...)")
+        shutil.rmtree(run.root)
+    run.root.mkdir(parents=True, exist_ok=True)
+
+
+def _feature_keys(ds) -> list[str]:
+    pairs = ds["text_pair"] if "text_pair" in ds.column_names else [None] * len(ds)
+    return [FrozenFeatures.key(t, p) for t, p in zip(ds["text"], pairs, strict=True)]
+
+
+def _zero_shot_note(config: TrainConfig) -> str:
+    if config.training.select_on_target:
+        return ("NOT zero-shot: the checkpoint was selected on target-language dev data "
+                "(training.select_on_target=true).")
+    return "Zero-shot: training and checkpoint selection used source-language data only."
+
+
+def _accuracy(eval_pred) -> dict[str, float]:
+    logits, labels = eval_pred
+    return {"accuracy": float((np.asarray(logits).argmax(-1) == np.asarray(labels)).mean())}
+
+
+def _build_trainer(config: TrainConfig, model, tokenizer, run: RunFolder, train_ds, dev_ds,
+                   interrupt: GracefulInterrupt) -> Trainer:
+    t = config.training
+    has_dev = len(dev_ds) > 0
+    bf16 = torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+    args = TrainingArguments(
+        output_dir=str(run.checkpoints),
+        num_train_epochs=t.epochs,
+        max_steps=t.max_steps,
+        learning_rate=t.learning_rate,
+        per_device_train_batch_size=t.batch_size,
+        per_device_eval_batch_size=t.eval_batch_size,
+        gradient_accumulation_steps=t.gradient_accumulation,
+        warmup_steps=t.warmup,
+        weight_decay=t.weight_decay,
+        label_smoothing_factor=t.label_smoothing,
+        seed=t.seed,
+        bf16=bf16,
+        train_sampling_strategy="group_by_length" if t.length_grouped else "random",
+        eval_strategy="epoch" if has_dev else "no",
+        save_strategy="epoch",
+        save_total_limit=2,
+        load_best_model_at_end=has_dev,
+        metric_for_best_model="accuracy",
+        greater_is_better=True,
+        logging_strategy="steps",
+        logging_steps=max(1, int(len(train_ds) / t.batch_size / 4)),
+        report_to="none",
+        dataloader_num_workers=0,
+    )
+    callbacks = [interrupt]
+    if has_dev and t.early_stopping_patience:
+        callbacks.append(EarlyStoppingCallback(early_stopping_patience=t.early_stopping_patience))
+    return Trainer(
+        model=model, args=args, train_dataset=train_ds, eval_dataset=dev_ds if has_dev else None,
+        data_collator=DataCollatorWithPadding(tokenizer), processing_class=tokenizer,
+        compute_metrics=_accuracy, callbacks=callbacks,
+    )

@@ -1,0 +1,41 @@
+"""Sentence vectors from a frozen encoder, batched by length (for probes, baselines and head init).
+
+>>> from xlt.model.embed import length_sorted_batches
+>>> [list(b) for b in length_sorted_batches([3, 1, 2, 5], 2)]
+[[3, 0], [2, 1]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from xlt.finetune.heads.mean_pool_classifier import mean_pool
+
+
+def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> Iterator[np.ndarray]:
+    """Indices in batches of similar length, longest first (little padding, memory peak first)."""
+    order = np.argsort(-np.asarray(lengths), kind="stable")
+    for start in range(0, len(order), batch_size):
+        yield order[start:start + batch_size]
+
+
+@torch.inference_mode()
+def embed_texts(encoder, tokenizer, texts: Sequence[str], *, text_pairs: Sequence[str] | None = None,
+                batch_size: int = 64, max_length: int = 128, desc: str = "embedding") -> np.ndarray:
+    """Mean-pooled last-layer vectors, one row per text, in input order. Inputs must carry any prefix."""
+    encoder.eval()
+    enc = tokenizer(list(texts), list(text_pairs) if text_pairs is not None else None,
+                    truncation=True, max_length=max_length)
+    lengths = [len(ids) for ids in enc["input_ids"]]
+    out = np.zeros((len(texts), encoder.config.hidden_size), dtype=np.float32)
+    with tqdm(total=len(texts), desc=desc, unit="text", leave=False) as bar:
+        for idx in length_sorted_batches(lengths, batch_size):
+            batch = tokenizer.pad({k: [enc[k][i] for i in idx] for k in enc}, return_tensors="pt")
+            hidden = encoder(**batch).last_hidden_state
+            out[idx] = mean_pool(hidden, batch["attention_mask"]).float().numpy()
+            bar.update(len(idx))
+    return out
