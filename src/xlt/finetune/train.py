@@ -192,6 +192,7 @@ def _build_trainer(config: TrainConfig, model, tokenizer, run: RunFolder, train_
         logging_steps=max(1, int(len(train_ds) / t.batch_size / 4)),
         report_to="none",
         dataloader_num_workers=0,
+        dataloader_pin_memory=torch.cuda.is_available(),
     )
     callbacks = [interrupt]
     if has_dev and t.early_stopping_patience:

@@ -1,0 +1,244 @@
+"""Read JSONL, CSV and TSV files into the corpus schema, with configurable column names.
+
+One file per language (``lang=...``) or a language column (``columns={"lang": ...}``). Without an id
+column the id is the 0-based data row index, so line-aligned parallel files (XNLI, PAWS-X) share ids.
+TSV is read with ``csv.QUOTE_NONE``: quote characters are text. Blank lines are skipped and counted.
+
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "en.tsv"
+>>> _ = p.write_text('text\\tlabel\\nA "good" game\\tsports\\n', encoding="utf-8")
+>>> read_table(p, format="tsv", lang="en")[0]
+{'id': '0', 'lang': 'en', 'text': 'A "good" game', 'label': 'sports'}
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from collections import Counter
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import datasets
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from xlt.corpus.readers.lines import numbered_lines
+from xlt.corpus.schema import ID, LANG, column_names, make_dataset
+from xlt.errors import ConfigError, DataError
+
+log = logging.getLogger(__name__)
+
+TableFormat = Literal["jsonl", "csv", "tsv"]
+TABLE_FORMATS: tuple[str, ...] = ("jsonl", "csv", "tsv")
+ColumnRef = str | int
+
+
+class Columns(BaseModel):
+    """Where each schema field is in a file: a column name (header, ``names`` or JSON key) or 0-based index.
+
+    ``id=None`` uses a column named ``id`` if the file has one, else the 0-based data row index.
+    ``text_pair=None`` means single-text data; ``lang=None`` means the language comes from the spec.
+
+    >>> Columns(text="sentence", label=2).label
+    2
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: ColumnRef | None = None
+    text: ColumnRef = "text"
+    text_pair: ColumnRef | None = None
+    label: ColumnRef = "label"
+    lang: ColumnRef | None = Field(default=None, description="language column; else one language per file")
+
+    def refs(self, *, auto_id: bool) -> dict[str, ColumnRef]:
+        """Schema field -> column, for the fields this file provides (``auto_id``: use an ``id`` column).
+
+        >>> Columns().refs(auto_id=True)
+        {'id': 'id', 'text': 'text', 'label': 'label'}
+        """
+        refs: dict[str, ColumnRef | None] = {
+            "id": self.id if self.id is not None else ("id" if auto_id else None),
+            "lang": self.lang, "text": self.text, "text_pair": self.text_pair, "label": self.label,
+        }
+        return {name: ref for name, ref in refs.items() if ref is not None}
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str          # schema field
+    key: ColumnRef     # JSON key or row index
+    shown: str         # how an error message names the column
+
+
+@dataclass
+class _Stats:
+    blank: int = 0
+
+
+# A data row: schema field -> (column as shown in errors, raw value)
+_Row = dict[str, tuple[str, str]]
+
+
+def read_table(path: str | Path, *, format: TableFormat = "tsv", lang: str | None = None,
+               columns: Columns | Mapping[str, ColumnRef | None] | None = None, header: bool = True,
+               names: Sequence[str] | None = None, languages: Collection[str] | None = None,
+               limit: int | None = None) -> datasets.Dataset:
+    """Read one JSONL/CSV/TSV file into a schema dataset.
+
+    ``lang``: the file's language (else ``columns.lang`` names a language column, filtered by
+    ``languages``). ``header=False``: columns are 0-based indices, or names given in ``names``
+    (``names`` with ``header=True`` replaces the file's header). ``limit``: first rows per language.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "pairs.tsv"
+    >>> _ = p.write_text("a\\tb\\t1\\n", encoding="utf-8")
+    >>> read_table(p, lang="de", header=False, columns={"text": 0, "text_pair": 1, "label": 2})[0]
+    {'id': '0', 'lang': 'de', 'text': 'a', 'text_pair': 'b', 'label': '1'}
+    """
+    try:
+        cols = columns if isinstance(columns, Columns) else Columns.model_validate(dict(columns or {}))
+    except ValidationError as e:
+        raise ConfigError(f"{path}: bad columns {dict(columns or {})}: {e.errors()[0]['msg']} "
+                          f"({'.'.join(map(str, e.errors()[0]['loc']))})") from None
+    if (lang is None) == (cols.lang is None):
+        raise ConfigError(f"{path}: give exactly one of a language for the whole file (lang) "
+                          "or a language column (columns.lang)")
+    if limit is not None and limit < 1:
+        raise ConfigError(f"limit must be a positive number of rows, got {limit}")
+    stats = _Stats()
+    if format == "jsonl":
+        rows = _json_rows(path, cols, stats)
+    elif format in ("csv", "tsv"):
+        rows = _delimited_rows(path, format, cols, header=header, names=names, stats=stats)
+    else:
+        raise ConfigError(f"unknown table format {format!r}; use one of {list(TABLE_FORMATS)}")
+
+    pair = cols.text_pair is not None
+    out: dict[str, list[str]] = {name: [] for name in column_names(pair)}
+    first_line: dict[tuple[str, str], int] = {}
+    per_lang: Counter[str] = Counter()
+    wanted = set(languages) if languages is not None and lang is None else None
+    for row_index, (lineno, row) in enumerate(rows):
+        for name, (shown, value) in row.items():
+            if not value.strip():
+                raise DataError(f"empty {name}", path=path, line=lineno, field=shown)
+        row_lang = lang if lang is not None else row[LANG][1].strip()
+        if wanted is not None and row_lang not in wanted:
+            continue
+        if limit is not None and per_lang[row_lang] >= limit:
+            if lang is not None:
+                break
+            continue
+        item = row[ID][1].strip() if ID in row else str(row_index)
+        key = (item, row_lang)
+        if key in first_line:
+            raise DataError(f"duplicate id {item!r} (first on line {first_line[key]}); an id names one item "
+                            "per language", path=path, line=lineno, field=row[ID][0] if ID in row else "id")
+        first_line[key] = lineno
+        per_lang[row_lang] += 1
+        out[ID].append(item)
+        out[LANG].append(row_lang)
+        for name in column_names(pair)[2:]:
+            out[name].append(row[name][1] if name != "label" else row[name][1].strip())
+    if stats.blank:
+        log.info("%s: skipped %d blank line(s)", path, stats.blank)
+    if not out[ID]:
+        which = f" for languages {sorted(wanted)}" if wanted is not None else ""
+        raise DataError(f"no data rows{which}", path=path)
+    return make_dataset(out, pair=pair)
+
+
+def _json_rows(path: str | Path, cols: Columns, stats: _Stats) -> Iterator[tuple[int, _Row]]:
+    fields: list[_Field] | None = None
+    for lineno, line in numbered_lines(path):
+        if not line.strip():
+            stats.blank += 1
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise DataError(f"malformed JSON: {e.msg} (column {e.colno})", path=path, line=lineno) from None
+        if not isinstance(obj, dict):
+            raise DataError(f"expected a JSON object, found {type(obj).__name__}", path=path, line=lineno)
+        if fields is None:
+            fields = []
+            for name, ref in cols.refs(auto_id="id" in obj).items():
+                if not isinstance(ref, str):
+                    raise ConfigError(f"{path}: JSONL columns are keys, not indices: {name}={ref!r}")
+                fields.append(_Field(name, ref, ref))
+        row: _Row = {}
+        for f in fields:
+            value = obj.get(f.key)
+            if value is None:
+                raise DataError(f"missing field (the {f.name} field)", path=path, line=lineno, field=f.shown)
+            if isinstance(value, bool) or not isinstance(value, str | int):
+                raise DataError(f"{f.name} must be a string, found {type(value).__name__}",
+                                path=path, line=lineno, field=f.shown)
+            row[f.name] = (f.shown, str(value))
+        yield lineno, row
+
+
+def _delimited_rows(path: str | Path, format: str, cols: Columns, *, header: bool,
+                    names: Sequence[str] | None, stats: _Stats) -> Iterator[tuple[int, _Row]]:
+    kind = "tab-separated" if format == "tsv" else "comma-separated"
+    lines = (line for _, line in numbered_lines(path))
+    if format == "tsv":
+        reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
+    else:
+        reader = csv.reader(lines, strict=True)
+    col_names: list[str] | None = list(names) if names is not None else None
+    fields: list[_Field] | None = None
+    width = 0
+    try:
+        for cells in reader:
+            lineno = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                stats.blank += 1
+                continue
+            if fields is None:
+                if header and col_names is None:
+                    col_names = [cell.strip() for cell in cells]
+                width = len(col_names) if col_names is not None else len(cells)
+                fields = _locate(cols, col_names, width, path, lineno)
+                if header:
+                    continue
+            if len(cells) != width:
+                hint = "" if len(cells) < width else " (a tab or delimiter inside the text?)"
+                raise DataError(f"expected {width} {kind} columns, found {len(cells)}{hint}", path=path,
+                                line=lineno, field=_column_name(col_names, min(len(cells), width)))
+            yield lineno, {f.name: (f.shown, cells[f.key]) for f in fields}  # type: ignore[index]
+    except csv.Error as e:
+        raise DataError(f"malformed {format.upper()}: {e}", path=path, line=reader.line_num) from None
+
+
+def _locate(cols: Columns, col_names: list[str] | None, width: int, path: str | Path,
+            lineno: int) -> list[_Field]:
+    fields = []
+    for name, ref in cols.refs(auto_id=col_names is not None and "id" in col_names).items():
+        if isinstance(ref, int):
+            if ref < 0:
+                raise ConfigError(f"{path}: column index must be 0 or more: {name}={ref}")
+            shown = _column_name(col_names, ref)
+            if ref >= width:
+                raise DataError(f"missing column (the {name} column is column {ref + 1}, "
+                                f"the file has {width})", path=path, line=lineno, field=shown)
+            fields.append(_Field(name, ref, shown))
+        elif col_names is None:
+            raise ConfigError(f"{path}: the file has no header, so give the {name} column as a 0-based "
+                              f"index or give the column names (names: [...]), not {ref!r}")
+        elif ref not in col_names:
+            raise DataError(f"missing column (the {name} column); the columns are {col_names}",
+                            path=path, line=lineno, field=ref)
+        else:
+            fields.append(_Field(name, col_names.index(ref), ref))
+    return fields
+
+
+
+def _column_name(col_names: list[str] | None, index: int) -> str:
+    """How an error names the column at 0-based ``index``: its name, else "column N" (1-based)."""
+    return col_names[index] if col_names is not None and index < len(col_names) else f"column {index + 1}"

@@ -1,0 +1,56 @@
+"""``evaluate_saved``: score a saved run or model folder on data in any languages, in one pass.
+
+>>> evaluate_saved("runs/demo", "builtin:emoji-groups", languages=["en", "de"])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from xlt.corpus.spec import DataSpec
+from xlt.errors import ConfigError
+from xlt.evaluate.run_evaluation import evaluate_languages
+from xlt.finetune.frozen_features import FrozenFeatures
+from xlt.finetune.load import load_saved
+from xlt.finetune.tasks import get_task
+from xlt.run_folder import RunFolder
+
+
+def evaluate_saved(run_or_model: str | Path, data: str | DataSpec, *, languages: list[str] | None = None,
+                   baselines: bool = False, output: str | Path | None = None, seed: int = 0) -> dict:
+    """Evaluate ``run_or_model`` on ``data``; write metrics, predictions and report to ``output``.
+
+    ``output`` defaults to ``<run>/eval-<data name>`` for a run and ``<model>-eval`` for a model.
+    Baselines need the run's own training data, so they are only available for run folders.
+    """
+    run = RunFolder.find(run_or_model)
+    model_dir = run.model if run else Path(run_or_model)
+    saved = load_saved(model_dir)
+    task = get_task(saved.task)
+    spec = DataSpec.parse(data, **({"languages": languages} if languages else {}))
+    test = spec.load()
+    target = Path(output) if output else (run.root / "eval" if run else model_dir.with_name(model_dir.name + "-eval"))
+
+    train = features = None
+    baseline_names: list[str] = []
+    if baselines:
+        if run is None:
+            raise ConfigError("--baselines needs a run folder (it holds the source training data)")
+        from xlt.finetune.config import TrainConfig
+        from xlt.model.loader import load_encoder, load_tokenizer
+
+        config = TrainConfig.from_yaml(run.config)
+        train = config.data.load()["train"]
+        baseline_names = config.evaluation.baselines
+        base_tokenizer = load_tokenizer(config.model)
+        features = FrozenFeatures(load_encoder(config.model), base_tokenizer, config.model)
+        for ds in (train, test):
+            features.add(ds["text"], ds["text_pair"] if "text_pair" in ds.column_names else None)
+        features.seal()
+
+    run_info = {"name": f"{model_dir} on {spec.path or spec.format}", "task": task.name,
+                "model": str(model_dir), "prefix": saved.spec.resolved_prefix(),
+                "zero_shot": True, "zero_shot_note": "Evaluation of a saved model."}
+    return evaluate_languages(saved.model, saved.tokenizer, saved.spec, task, test, saved.source_languages,
+                              RunFolder(target), train=train, baselines=baseline_names, features=features,
+                              run_info=run_info, seed=seed)

@@ -1,0 +1,42 @@
+"""Load a model folder that xlt saved (or any sequence-classification folder) for prediction."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from xlt.errors import ModelError
+from xlt.finetune.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
+from xlt.model.builtin import MODEL_CARD_FILE
+from xlt.model.spec import ModelSpec
+
+
+@dataclass
+class SavedModel:
+    model: object
+    tokenizer: object
+    spec: ModelSpec
+    task: str
+    source_languages: list[str]
+
+
+def load_saved(path: str | Path) -> SavedModel:
+    """The model, its tokenizer and its card (prefix, max length, task, source languages)."""
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    path = Path(path)
+    if not (path / "config.json").is_file():
+        raise ModelError(f"{path} is not a model folder (no config.json)")
+    card_file = path / MODEL_CARD_FILE
+    card = json.loads(card_file.read_text("utf-8")) if card_file.is_file() else {}
+    config = json.loads((path / "config.json").read_text("utf-8"))
+    if MeanPoolingForSequenceClassification.__name__ in (config.get("architectures") or []):
+        model = MeanPoolingForSequenceClassification.from_pretrained(path)  # xlt's head, no remote code
+    else:
+        model = AutoModelForSequenceClassification.from_pretrained(path)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    spec = ModelSpec(name=str(path), prefix=card.get("prefix", ""), max_length=card.get("max_length", 128),
+                     pooling=card.get("pooling"))
+    return SavedModel(model.eval(), tokenizer, spec, card.get("task", "classification"),
+                      card.get("source_languages", []))
