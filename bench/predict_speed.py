@@ -1,0 +1,81 @@
+"""Batch prediction speed: xlt against ``transformers.pipeline("text-classification")``, one run.
+
+Same saved model (default: the demo run's ``model/``), same texts (the emoji-groups test split of
+all 14 languages, with the model's input prefix), three ways:
+
+- ``pipeline`` with its default batch size (one text at a time),
+- ``pipeline(..., batch_size=32)``,
+- ``xlt`` (:func:`xlt.finetune.predict.predict_logits`: tokenise once, length-sorted batches).
+
+Predictions must be identical; the script fails otherwise.
+
+    make demo && python bench/predict_speed.py [--model runs/demo-emoji-groups/model]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, default=Path("runs/demo-emoji-groups/model"))
+    parser.add_argument("--batch-size", type=int, default=64, help="xlt's batch size")
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "predict_speed.json")
+    args = parser.parse_args()
+    if not (args.model / "config.json").is_file():
+        raise SystemExit(f"{args.model} is not a model folder: run `make demo` first or pass --model")
+
+    import transformers
+    from transformers import pipeline
+
+    from xlt.corpus.config import DataConfig
+    from xlt.finetune.load import load_saved
+    from xlt.finetune.predict import predict_logits
+
+    transformers.logging.set_verbosity_error()
+    saved = load_saved(args.model)
+    test = DataConfig.model_validate({"pool": {"format": "builtin:emoji-groups"},
+                                      "source_languages": ["en"]}).load()["test"]
+    texts = saved.spec.apply_prefix(test["text"])
+    id2label = saved.model.config.id2label
+
+    results: dict[str, dict] = {}
+
+    def timed(name: str, fn) -> list[str]:
+        start = time.perf_counter()
+        labels = fn()
+        seconds = time.perf_counter() - start
+        results[name] = {"seconds": seconds, "texts_per_second": len(texts) / seconds}
+        print(f"{name:>20}: {len(texts) / seconds:7.1f} texts/s ({seconds:.1f} s)", flush=True)
+        return labels
+
+    clf = pipeline("text-classification", model=str(args.model), trust_remote_code=True, device="cpu")
+    clf(texts[:8])  # warm-up, same for all
+    reference = timed("pipeline (default)", lambda: [r["label"] for r in clf(texts)])
+    batched = timed("pipeline batch 32", lambda: [r["label"] for r in clf(texts, batch_size=32)])
+    ours = timed("xlt", lambda: [id2label[int(i)] for i in predict_logits(
+        saved.model, saved.tokenizer, texts, batch_size=args.batch_size,
+        max_length=saved.spec.max_length).argmax(-1)])
+
+    mismatches = {name: sum(a != b for a, b in zip(reference, labels, strict=True))
+                  for name, labels in (("pipeline batch 32", batched), ("xlt", ours))}
+    if any(mismatches.values()):
+        raise SystemExit(f"predictions differ from the default pipeline: {mismatches}")
+    for name in ("pipeline (default)", "pipeline batch 32"):
+        ratio = results["xlt"]["texts_per_second"] / results[name]["texts_per_second"]
+        results["xlt"][f"speedup_vs_{name}"] = ratio
+        print(f"xlt / {name}: {ratio:.2f}x")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"texts": len(texts), "model": str(args.model), "identical": True,
+                                    "results": results}, indent=2) + "\n")
+    print(f"{len(texts)} texts, identical predictions; wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
