@@ -73,6 +73,7 @@ class DataConfig(BaseModel):
     split: SplitConfig = Field(default_factory=SplitConfig)
     source_languages: list[str] | None = None
     target_languages: list[str] | None = None
+    dev_languages: list[str] | None = None  # default: the source languages (zero-shot model selection)
     allow_overlap: bool = False
     _manifest: dict[str, Any] | None = PrivateAttr(default=None)
 
@@ -102,7 +103,7 @@ class DataConfig(BaseModel):
         else:
             assert self.train is not None and self.test is not None
             train, test = self._for_sources(self.train).load(), self.test.load()
-            dev = self._for_sources(self.dev).load() if self.dev is not None else None
+            dev = self._for_sources(self.dev, self.dev_languages).load() if self.dev is not None else None
 
         sources = self.source_languages or sorted(set(values(train, LANG)))
         _require_languages(train, sources, "source_languages", "train")
@@ -112,7 +113,9 @@ class DataConfig(BaseModel):
             carved = split_by_item(train, 1 - share, share, 0.0, seed=split.seed)
             train, dev = carved["train"], carved["dev"]
         else:
-            dev = select_languages(dev, sources)
+            dev_languages = self.dev_languages or sources
+            _require_languages(dev, dev_languages, "dev_languages", "dev")
+            dev = select_languages(dev, dev_languages)
 
         in_test = set(values(test, LANG))
         targets = self.target_languages or sorted(in_test - set(sources))
@@ -136,11 +139,12 @@ class DataConfig(BaseModel):
             data=self.model_dump(mode="json", exclude_none=True))
         return parts
 
-    def _for_sources(self, spec: DataSpec) -> DataSpec:
-        """``spec`` with ``languages`` defaulting to the source languages."""
-        if spec.languages is not None or spec.is_builtin or self.source_languages is None:
+    def _for_sources(self, spec: DataSpec, languages: list[str] | None = None) -> DataSpec:
+        """``spec`` with ``languages`` defaulting to ``languages`` or else the source languages."""
+        languages = languages or self.source_languages
+        if spec.languages is not None or spec.is_builtin or languages is None:
             return spec
-        return spec.model_copy(update={"languages": list(self.source_languages)})
+        return spec.model_copy(update={"languages": list(languages)})
 
     def split_manifest(self) -> dict[str, Any]:
         """The record of the last :meth:`load`: ids and rows per language of each split, seed, languages."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from xlt.corpus.spec import DataSpec
 from xlt.errors import ConfigError
-from xlt.evaluate.run_evaluation import evaluate_languages
+from xlt.evaluate.run_evaluation import evaluate_languages, fit_baselines
 from xlt.finetune.frozen_features import FrozenFeatures
 from xlt.finetune.load import load_saved
 from xlt.finetune.tasks import get_task
@@ -31,8 +31,7 @@ def evaluate_saved(run_or_model: str | Path, data: str | DataSpec, *, languages:
     test = spec.load()
     target = Path(output) if output else (run.root / "eval" if run else model_dir.with_name(model_dir.name + "-eval"))
 
-    train = features = None
-    baseline_names: list[str] = []
+    fitted: dict = {}
     if baselines:
         if run is None:
             raise ConfigError("--baselines needs a run folder (it holds the source training data)")
@@ -41,16 +40,15 @@ def evaluate_saved(run_or_model: str | Path, data: str | DataSpec, *, languages:
 
         config = TrainConfig.from_yaml(run.config)
         train = config.data.load()["train"]
-        baseline_names = config.evaluation.baselines
         base_tokenizer = load_tokenizer(config.model)
         features = FrozenFeatures(load_encoder(config.model), base_tokenizer, config.model)
         for ds in (train, test):
             features.add(ds["text"], ds["text_pair"] if "text_pair" in ds.column_names else None)
         features.seal()
+        fitted = fit_baselines(config.evaluation.baselines, train, features, seed)
 
     run_info = {"name": f"{model_dir} on {spec.path or spec.format}", "task": task.name,
                 "model": str(model_dir), "prefix": saved.spec.resolved_prefix(),
                 "zero_shot": True, "zero_shot_note": "Evaluation of a saved model."}
     return evaluate_languages(saved.model, saved.tokenizer, saved.spec, task, test, saved.source_languages,
-                              RunFolder(target), train=train, baselines=baseline_names, features=features,
-                              run_info=run_info, seed=seed)
+                              RunFolder(target), baselines=fitted, run_info=run_info, seed=seed)

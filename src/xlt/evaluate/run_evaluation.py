@@ -11,9 +11,11 @@ from typing import Any
 
 from datasets import Dataset
 
+from xlt.errors import ConfigError
 from xlt.evaluate.baselines import FrozenEncoderBaseline, LexicalBaseline
 from xlt.evaluate.report import rich_table, write_report
 from xlt.evaluate.scores import score_systems
+from xlt.finetune.frozen_features import FrozenFeatures
 from xlt.io import write_json, write_jsonl
 from xlt.run_folder import RunFolder
 
@@ -22,22 +24,30 @@ MAIN_SYSTEM = "xlt"
 
 
 def baseline_inputs(ds: Dataset) -> list[str]:
-    """One string per example for the baselines: the text, and its pair on a second line."""
-    if "text_pair" not in ds.column_names:
-        return list(ds["text"])
-    return [f"{t}\n{p}" for t, p in zip(ds["text"], ds["text_pair"], strict=True)]
+    """One string per example for the baselines: the text, and its pair on a second line.
+
+    The same keys index :class:`~xlt.finetune.frozen_features.FrozenFeatures`.
+    """
+    pairs = ds["text_pair"] if "text_pair" in ds.column_names else [None] * len(ds)
+    return [FrozenFeatures.key(t, p) for t, p in zip(ds["text"], pairs, strict=True)]
 
 
-def make_baselines(names: Sequence[str], embed: Callable | None, seed: int) -> dict[str, Any]:
-    factories = {
-        "lexical": lambda: LexicalBaseline(),
-        "frozen-encoder": lambda: FrozenEncoderBaseline(embed, seed=seed) if embed is not None else None,
-    }
-    unknown = [n for n in names if n not in factories]
+BASELINES: dict[str, Callable[[Callable, int], Any]] = {
+    "lexical": lambda embed, seed: LexicalBaseline(seed=seed),
+    "frozen-encoder": lambda embed, seed: FrozenEncoderBaseline(embed, seed=seed),
+}
+
+
+def fit_baselines(names: Sequence[str], train: Dataset, embed: Callable, seed: int = 0) -> dict[str, Any]:
+    """Build the named baselines and fit them on the source-language ``train`` set."""
+    unknown = [n for n in names if n not in BASELINES]
     if unknown:
-        raise ValueError(f"unknown baselines {unknown}; known: {sorted(factories)}")
-    built = {name: factories[name]() for name in names}
-    return {name: b for name, b in built.items() if b is not None}
+        raise ConfigError(f"unknown baselines {unknown}; known: {sorted(BASELINES)}")
+    fitted = {}
+    for name in names:
+        log.info("fitting baseline %s on %d source examples", name, len(train))
+        fitted[name] = BASELINES[name](embed, seed).fit(baseline_inputs(train), train["label"])
+    return fitted
 
 
 def ordered_languages(test: Dataset, source_languages: Sequence[str]) -> list[str]:
@@ -47,14 +57,10 @@ def ordered_languages(test: Dataset, source_languages: Sequence[str]) -> list[st
 
 
 def evaluate_languages(model, tokenizer, spec, task, test: Dataset, source_languages: list[str],
-                       run: RunFolder, *, train: Dataset | None = None, baselines: Sequence[str] = (),
-                       features: Callable | None = None, run_info: dict | None = None, settings=None,
-                       seed: int = 0, show: bool = True) -> dict:
-    """Predict every language of ``test`` with ``model`` and the baselines; write results and report."""
-    systems = make_baselines(baselines, features, seed) if train is not None else {}
-    for name, baseline in systems.items():
-        log.info("fitting baseline %s on %d source examples", name, len(train))
-        baseline.fit(baseline_inputs(train), train["label"])
+                       run: RunFolder, *, baselines: dict[str, Any] | None = None, run_info: dict | None = None,
+                       settings=None, seed: int = 0, show: bool = True) -> dict:
+    """Predict every language of ``test`` with ``model`` and the fitted baselines; write results and report."""
+    systems = baselines or {}
 
     languages = ordered_languages(test, source_languages)
     rows_of: dict[str, list[int]] = {lang: [] for lang in languages}

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from xlt.corpus.config import DataConfig
 from xlt.errors import ConfigError
@@ -64,6 +64,16 @@ class TrainConfig(BaseModel):
     training: TrainingSettings = Field(default_factory=TrainingSettings)
     evaluation: EvaluationSettings = Field(default_factory=EvaluationSettings)
     output_dir: str = "runs"
+
+    @model_validator(mode="after")
+    def _zero_shot_unless_asked(self) -> TrainConfig:
+        sources, dev = self.data.source_languages, self.data.dev_languages
+        if dev and sources and set(dev) - set(sources) and not self.training.select_on_target:
+            raise ValueError(
+                f"data.dev_languages {dev} has languages outside the source languages {sources}: selecting the "
+                "checkpoint on target-language data is not zero-shot. Set training.select_on_target=true to do "
+                "it knowingly (the report will say so), or drop data.dev_languages.")
+        return self
 
     @property
     def run_dir(self) -> Path:

@@ -54,7 +54,7 @@ class TrainedRun:
 
 def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False) -> TrainedRun:
     """Fine-tune ``config.model`` on the source languages and evaluate on every test language."""
-    from xlt.evaluate.run_evaluation import evaluate_languages
+    from xlt.evaluate.run_evaluation import evaluate_languages, fit_baselines
 
     run = RunFolder(config.run_dir)
     _prepare_folder(run, resume=resume, overwrite=overwrite)
@@ -65,8 +65,7 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
     data = config.data.load()
     write_json(run.split, config.data.split_manifest())
     source_languages = sorted(set(data["train"]["lang"]))
-    dev = data["dev"] if config.training.select_on_target else data["dev"].filter(
-        lambda lang: lang in source_languages, input_columns="lang")
+    dev = data["dev"]  # source languages only, unless data.dev_languages and select_on_target say otherwise
 
     tokenizer = load_tokenizer(config.model)
     encoder = load_encoder(config.model)
@@ -83,12 +82,13 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
                      desc=f"pretrained vectors ({split})")
     features.seal()
 
+    # Baselines are fitted now, on the pretrained vectors; the frozen-encoder one also seeds the head.
+    baselines = fit_baselines(config.evaluation.baselines, data["train"], features, config.training.seed)
     model = task.build_model(encoder, labels, dropout=config.training.dropout)
     if config.training.head_init == "probe":
-        train_keys = _feature_keys(data["train"])
-        init_head_from_probe(model.classifier, features(train_keys),
-                             np.array([label2id[y] for y in data["train"]["label"]]),
-                             seed=config.training.seed)
+        probe = baselines.get("frozen-encoder") or fit_baselines(
+            ["frozen-encoder"], data["train"], features, config.training.seed)["frozen-encoder"]
+        init_head_from_probe(model.classifier, probe.classifier, label2id)
     strategy = make_strategy(config.strategy)
     model = strategy.apply(model)
     trainable, total = parameter_counts(model)
@@ -126,8 +126,7 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
                source_languages=source_languages)
     results = evaluate_languages(
         model, tokenizer, config.model, task, data["test"], source_languages, run,
-        train=data["train"], baselines=config.evaluation.baselines, features=features,
-        run_info=run_info, settings=config.evaluation, seed=config.training.seed,
+        baselines=baselines, run_info=run_info, settings=config.evaluation, seed=config.training.seed,
     )
     shutil.rmtree(run.checkpoints, ignore_errors=True)  # finished: the model folder is what counts
     return TrainedRun(run, results, run_info)
@@ -144,11 +143,6 @@ def _prepare_folder(run: RunFolder, *, resume: bool, overwrite: bool) -> None:
                               "start again, or choose another name (--set name=...)")
         shutil.rmtree(run.root)
     run.root.mkdir(parents=True, exist_ok=True)
-
-
-def _feature_keys(ds) -> list[str]:
-    pairs = ds["text_pair"] if "text_pair" in ds.column_names else [None] * len(ds)
-    return [FrozenFeatures.key(t, p) for t, p in zip(ds["text"], pairs, strict=True)]
 
 
 def _zero_shot_note(config: TrainConfig) -> str:
