@@ -6,7 +6,7 @@ import json
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from xlt.cli.common import friendly_errors, setup_logging
 from xlt.model.builtin import BUILTIN_MODELS, BUILTIN_PREFIX, builtin_path, provision
@@ -19,7 +19,8 @@ out = Console()
 @app.command("list")
 def list_models() -> None:
     """List the built-in models and whether they are converted yet."""
-    table = Table("name", "prefix", "cached", "description")
+    table = Table("prefix", "cached", "description")
+    table.columns.insert(0, Column("name", overflow="fold", no_wrap=False, min_width=len("builtin:") + 21))
     for name, model in BUILTIN_MODELS.items():
         cached = (builtin_path(name) / "config.json").is_file()
         table.add_row(BUILTIN_PREFIX + name, repr(model.prefix), "yes" if cached else "no", model.description)

@@ -1,0 +1,94 @@
+"""The command line: help that teaches, a full train/evaluate cycle, and clear errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from typer.testing import CliRunner
+
+from xlt.cli.main import app
+
+runner = CliRunner()
+
+
+def write_config(tmp_path: Path, tiny_model: Path, data_path: str, **training) -> Path:
+    cfg = {
+        "name": "cli", "output_dir": str(tmp_path / "runs"),
+        "model": {"name": str(tiny_model), "max_length": 32},
+        "data": {"pool": {"format": "jsonl", "path": data_path, "languages": ["en", "de"]},
+                 "split": {"train": 0.5, "dev": 0.25, "test": 0.25}, "source_languages": ["en"]},
+        "training": {"epochs": 1, "batch_size": 4, **training},
+        "evaluation": {"bootstrap_resamples": 20},
+    }
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    return path
+
+
+def test_help_lists_the_steps():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("train", "evaluate", "demo", "models"):
+        assert command in result.output
+    result = runner.invoke(app, ["train", "--help"])
+    assert "--resume" in result.output and "--set" in result.output
+
+
+def test_models_list_and_info(tiny_model, toy_data):
+    result = runner.invoke(app, ["models", "list"])
+    assert result.exit_code == 0 and "builtin:multilingual-e5-small" in result.output
+    result = runner.invoke(app, ["models", "info", str(tiny_model), "--data", f"jsonl:{toy_data}/{{lang}}.jsonl",
+                                 "-l", "en", "-l", "de", "--json"])
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.output)
+    assert set(info["languages"]) == {"en", "de"}
+    assert info["languages"]["en"]["unk_rate"] == 0
+
+
+def test_train_then_evaluate(tiny_model, toy_data, tmp_path):
+    config = write_config(tmp_path, tiny_model, f"{toy_data}/{{lang}}.jsonl")
+    result = runner.invoke(app, ["train", str(config), "--set", "training.learning_rate=1e-3"])
+    assert result.exit_code == 0, result.output
+    run = tmp_path / "runs" / "cli"
+    assert (run / "report.html").is_file()
+    assert yaml.safe_load((run / "config.yaml").read_text())["training"]["learning_rate"] == 1e-3
+
+    result = runner.invoke(app, ["evaluate", str(run), "--data", f"jsonl:{toy_data}/{{lang}}.jsonl",
+                                 "-l", "fr", "-l", "en", "--baselines", "-o", str(tmp_path / "eval")])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "eval" / "metrics.json").read_text())
+    assert set(metrics["systems"]) == {"xlt", "lexical", "frozen-encoder"}
+    assert set(metrics["systems"]["xlt"]["languages"]) == {"en", "fr"}
+
+    # a saved model folder works too (no baselines: they need the run's training data)
+    result = runner.invoke(app, ["evaluate", str(run / "model"), "--data", f"jsonl:{toy_data}/{{lang}}.jsonl",
+                                 "-l", "de", "-o", str(tmp_path / "eval2")])
+    assert result.exit_code == 0, result.output
+
+    # a second train of the same name refuses to overwrite
+    result = runner.invoke(app, ["train", str(config)])
+    assert result.exit_code == 2 and "exists" in result.output
+
+
+def test_bad_data_gives_file_and_line_without_traceback(tiny_model, toy_data, tmp_path):
+    bad = toy_data / "de.jsonl"
+    lines = bad.read_text().splitlines()
+    lines[2] = '{"id": "item2", "text": "rot haus", "label": '  # truncated JSON on line 3
+    bad.write_text("\n".join(lines) + "\n")
+    config = write_config(tmp_path, tiny_model, f"{toy_data}/{{lang}}.jsonl")
+    result = runner.invoke(app, ["train", str(config)])
+    assert result.exit_code == 2
+    assert f"{bad}:3" in result.output.replace("\n", "")
+    assert "Traceback" not in result.output
+
+
+def test_bad_config_names_the_field(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("name: x\ndata: {pool: builtin:emoji-groups}\ntraining: {epochs: many}\n")
+    result = runner.invoke(app, ["train", str(path)])
+    assert result.exit_code == 2
+    assert "training.epochs" in result.output and "Traceback" not in result.output
+    result = runner.invoke(app, ["train", str(path), "--set", "oops"])
+    assert result.exit_code == 2 and "KEY=VALUE" in result.output
