@@ -118,8 +118,9 @@ def run_xlt(epochs: float) -> dict:
     })
     run = train(config)
     langs = run.results["systems"]["xlt"]["languages"]
-    return {"train_seconds": run.run_info["train_seconds"],
-            "examples": run.run_info["data"]["train"]["rows"] * epochs,
+    info = run.run_info
+    examples = info["train_examples_per_second"] * info["train_seconds"]
+    return {"train_seconds": info["train_seconds"], "examples": examples,
             "accuracy": {lang: v["accuracy"] for lang, v in langs.items()}}
 
 

@@ -115,10 +115,10 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
         "zero_shot": not config.training.select_on_target,
         "zero_shot_note": _zero_shot_note(config),
         "train_seconds": round(train_seconds, 1),
-        "train_examples_per_second": round(trainer.state.num_train_epochs * len(data["train"])
+        "train_examples_per_second": round((trainer.state.epoch or 0) * len(data["train"])
                                            / max(train_seconds, 1e-9), 2),
         "best_dev_score": trainer.state.best_metric, "epochs_run": round(trainer.state.epoch or 0, 2),
-        "data": {split: {"rows": len(data[split]), "languages": sorted(set(data[split]["lang"]))}
+        "data": {split: f"{len(data[split]):,} rows in {', '.join(sorted(set(data[split]['lang'])))}"
                  for split in data},
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
