@@ -43,7 +43,8 @@ def test_model_info_on_the_tiny_model(tiny_model: Path) -> None:
     spec = ModelSpec(name=str(tiny_model), max_length=5)
     info = model_info(spec, data)
 
-    expected_params = sum(p.numel() for p in AutoModel.from_pretrained(tiny_model, add_pooling_layer=False).parameters())
+    encoder = AutoModel.from_pretrained(tiny_model, add_pooling_layer=False)
+    expected_params = sum(p.numel() for p in encoder.parameters())
     assert info["parameters"] == expected_params
     assert info["architecture"] == "BertModel"
     assert (info["layers"], info["hidden_size"], info["max_positions"]) == (2, 32, 64)

@@ -71,7 +71,8 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
     encoder = load_encoder(config.model)
     labels = task.labels(data["train"])
     for split in ("dev", "test"):
-        task.check_labels(data[split], labels, split)
+        spec = getattr(config.data, split) or config.data.pool
+        task.check_labels(data[split], labels, split, source=spec.path if spec else None)
     label2id = {label: i for i, label in enumerate(labels)}
 
     # Vectors of the pretrained encoder for the probe head and the frozen baseline, before training.

@@ -19,6 +19,10 @@ class Task:
     def labels(self, train: Dataset) -> list[str]:
         raise NotImplementedError
 
+    def check_labels(self, ds: Dataset, labels: list[str], split: str, source: str | None = None) -> None:
+        """Fail with a DataError if ``ds`` has labels outside ``labels``."""
+        raise NotImplementedError
+
     def build_model(self, encoder, labels: list[str], *, dropout: float | None = None):
         raise NotImplementedError
 

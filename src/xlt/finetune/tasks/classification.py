@@ -27,8 +27,11 @@ class ClassificationTask(Task):
     def labels(self, train: Dataset) -> list[str]:
         return sorted(set(train["label"]))
 
-    def check_labels(self, ds: Dataset, labels: list[str], split: str) -> None:
-        """Every label in ``ds`` must be one the model was trained on."""
+    def check_labels(self, ds: Dataset, labels: list[str], split: str, source: str | None = None) -> None:
+        """Every label in ``ds`` must be one the model was trained on.
+
+        ``source`` names where the rows came from (a path with ``{lang}``) for the message.
+        """
         unknown = Counter((lang, label) for lang, label in zip(ds["lang"], ds["label"], strict=True)
                           if label not in labels)
         if unknown:
@@ -38,7 +41,7 @@ class ClassificationTask(Task):
             raise DataError(
                 f"{split} data for language {lang!r} has label {label!r} ({count} rows, first item id "
                 f"{ds['id'][first]!r}) that the training data does not have; known labels: {labels}",
-                field="label",
+                path=source.replace("{lang}", lang) if source else None, field="label",
             )
 
     def build_model(self, encoder, labels: list[str], *, dropout: float | None = None):
