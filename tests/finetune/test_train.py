@@ -139,3 +139,15 @@ def test_real_builtin_model_learns_and_transfers(builtin_model, tmp_path):
     assert xlt["de"]["accuracy"] > 3 * chance
     # the multilingual model transfers; character n-grams of English do not
     assert xlt["de"]["accuracy"] > run.results["systems"]["lexical"]["languages"]["de"]["accuracy"] + 0.1
+
+
+def test_language_matrix_with_two_source_languages(tiny_model, toy_data, tmp_path):
+    cfg = toy_config(tiny_model, toy_data, tmp_path, data={"source_languages": ["en", "de"]},
+                     training={"epochs": 1}, evaluation={"baselines": [], "matrix": True})
+    run = train(cfg)
+    matrix = json.loads((run.root / "matrix.json").read_text())
+    assert list(matrix) == ["de", "en", "de+en"]
+    assert all(set(row) == {"en", "de", "fr"} for row in matrix.values())
+    assert (run.root / "matrix" / "en" / "model" / "config.json").is_file()
+    assert (run.root / "report_matrix.png").is_file()
+    assert "Train language" in (run.root / "report.md").read_text()

@@ -48,6 +48,7 @@ class EvaluationSettings(BaseModel):
 
     baselines: list[str] = Field(default_factory=lambda: ["lexical", "frozen-encoder"])
     bootstrap_resamples: int = 1000
+    matrix: bool = False  # with several source languages: also one model per source language, and a heatmap
     confidence: float = 0.95
 
 

@@ -130,6 +130,10 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
         baselines=baselines, run_info=run_info, settings=config.evaluation, seed=config.training.seed,
     )
     shutil.rmtree(run.checkpoints, ignore_errors=True)  # finished: the model folder is what counts
+    if config.evaluation.matrix and len(source_languages) > 1:
+        from xlt.finetune.matrix import add_language_matrix
+
+        add_language_matrix(config, run, results, run_info)
     return TrainedRun(run, results, run_info)
 
 
