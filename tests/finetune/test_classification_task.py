@@ -68,8 +68,6 @@ def test_encode_applies_the_prefix(tiny_tokenizer, tiny_model: Path) -> None:
     assert enc["length"] == [len(ids) for ids in enc["input_ids"]] == [6, 6]  # the second is truncated
 
 
-@pytest.mark.xfail(strict=True, reason="input_texts passes ds['text_pair'] (a datasets Column, not a list) to the "
-                   "tokenizer, which rejects it: pair data (PAWS-X, XNLI) cannot be encoded")
 def test_encode_text_pairs(tiny_tokenizer, tiny_model: Path) -> None:
     spec = ModelSpec(name=str(tiny_model), prefix="the ")
     ds = rows(["en"], ["a"], ["red cat"]).add_column("text_pair", ["le chat"])

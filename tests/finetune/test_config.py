@@ -46,8 +46,6 @@ def test_override_values_keep_their_equals_sign(config: TrainConfig) -> None:
     assert config.with_overrides(["model.prefix='query: '"]).model.prefix == "query: "  # quoted YAML
 
 
-@pytest.mark.xfail(strict=True, reason="--set values are parsed as YAML even for text fields: 'query: ' becomes "
-                   "the mapping {'query': None} and 2024 an int, so both fail validation")
 @pytest.mark.parametrize(("override", "field", "value"), [("model.prefix=query: ", "prefix", "query: "),
                                                           ("name=2024", "name", "2024")])
 def test_text_override_taken_as_text(config: TrainConfig, override: str, field: str, value: str) -> None:

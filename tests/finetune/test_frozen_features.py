@@ -31,7 +31,8 @@ def features(tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[FrozenF
 
 def test_keys() -> None:
     assert FrozenFeatures.key("the cat", None) == "the cat"
-    assert FrozenFeatures.key("the cat", "le chat") == "the cat\nle chat"
+    assert FrozenFeatures.key("the cat", "le chat") == "the cat\x1fle chat"
+    assert FrozenFeatures.key("the cat\nle chat", None) != FrozenFeatures.key("the cat", "le chat")
 
 
 def test_add_embeds_prefixed_texts(features) -> None:
@@ -59,7 +60,7 @@ def test_pairs(features) -> None:
     table.add(["chat", "dog"], ["the cat", "the dog"])
     table.add(["chat"], ["the cat"])
     assert calls == [(["le chat", "le dog"], ["the cat", "the dog"])]  # the prefix goes on the first text only
-    assert set(table.table) == {"chat\nthe cat", "dog\nthe dog"}
+    assert set(table.table) == {"chat\x1fthe cat", "dog\x1fthe dog"}
     expected = embed_texts(table.encoder, table.tokenizer, ["le chat"], text_pairs=["the cat"])
     np.testing.assert_allclose(table([FrozenFeatures.key("chat", "the cat")]), expected, atol=1e-6)
     with pytest.raises(XltError, match="1 texts have no pretrained vector, e.g. 'chat'"):

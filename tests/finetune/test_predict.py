@@ -49,8 +49,6 @@ def test_switches_to_eval_mode(make_classifier, tiny_tokenizer) -> None:
     np.testing.assert_array_equal(first, predict_logits(model, tiny_tokenizer, TEXTS))  # no dropout
 
 
-@pytest.mark.xfail(strict=True, reason="the tokenizer raises IndexError on an empty list before the empty case "
-                   "is reached (same in xlt.model.embed.embed_texts)")
 def test_empty_input(make_classifier, tiny_tokenizer) -> None:
     logits = predict_logits(make_classifier(), tiny_tokenizer, [])
     assert logits.shape == (0, 3)

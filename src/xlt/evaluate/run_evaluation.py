@@ -24,7 +24,7 @@ MAIN_SYSTEM = "xlt"
 
 
 def baseline_inputs(ds: Dataset) -> list[str]:
-    """One string per example for the baselines: the text, and its pair on a second line.
+    """One string per example for the baselines: the text and its pair, joined by a separator.
 
     The same keys index :class:`~xlt.finetune.frozen_features.FrozenFeatures`.
     """

@@ -55,7 +55,7 @@ class EvaluationSettings(BaseModel):
 class TrainConfig(BaseModel):
     """Everything a run needs. ``xlt train CONFIG --set training.epochs=2`` overrides one field."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
 
     name: str
     task: str = "classification"
@@ -118,5 +118,18 @@ def _apply_overrides(raw: dict[str, Any], overrides: list[str]) -> dict[str, Any
             node = node.setdefault(part, {})
             if not isinstance(node, dict):
                 raise ConfigError(f"--set {item!r}: {part!r} is not a section")
-        node[parts[-1]] = yaml.safe_load(value)
+        node[parts[-1]] = _parse_value(value)
     return raw
+
+
+def _parse_value(value: str):
+    """YAML scalars and ``[...]``/``{...}`` collections; any other text stays text (``prefix=query: ``)."""
+    if value == "":
+        return ""
+    try:
+        parsed = yaml.safe_load(value)
+    except yaml.YAMLError:
+        return value
+    if isinstance(parsed, dict) and not value.lstrip().startswith("{"):
+        return value
+    return parsed

@@ -12,6 +12,8 @@ from xlt.errors import XltError
 from xlt.model.embed import embed_texts
 from xlt.model.spec import ModelSpec
 
+PAIR_SEPARATOR = "\x1f"  # ASCII unit separator: not in real text, so a pair never collides with a text
+
 
 class FrozenFeatures:
     """A text -> vector table filled from the pretrained encoder, then sealed.
@@ -26,7 +28,7 @@ class FrozenFeatures:
 
     @staticmethod
     def key(text: str, pair: str | None) -> str:
-        return text if pair is None else f"{text}\n{pair}"
+        return text if pair is None else f"{text}{PAIR_SEPARATOR}{pair}"
 
     def add(self, texts: list[str], pairs: list[str] | None = None, desc: str = "pretrained vectors") -> None:
         if self.sealed:

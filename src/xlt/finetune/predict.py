@@ -20,17 +20,19 @@ def predict_logits(model, tokenizer, texts: Sequence[str], text_pairs: Sequence[
                    batch_size: int = 64, max_length: int = 128, desc: str = "predicting") -> np.ndarray:
     """Logits for each input (already prefixed), in input order."""
     model.eval()
+    if not texts:
+        return np.zeros((0, model.config.num_labels), dtype=np.float32)
     enc = tokenizer(list(texts), list(text_pairs) if text_pairs is not None else None,
                     truncation=True, max_length=max_length)
     lengths = [len(ids) for ids in enc["input_ids"]]
-    out: np.ndarray | None = None
+    out = np.zeros((0, 0), dtype=np.float32)
     with tqdm(total=len(texts), desc=desc, unit="text", leave=False) as bar:
         for idx in length_sorted_batches(lengths, batch_size):
             batch = tokenizer.pad({k: [enc[k][i] for i in idx] for k in enc}, return_tensors="pt")
             batch = {k: v.to(model.device) for k, v in batch.items()}
             logits = model(**batch).logits.float().cpu().numpy()
-            if out is None:
+            if not out.size:
                 out = np.zeros((len(texts), logits.shape[-1]), dtype=np.float32)
             out[idx] = logits
             bar.update(len(idx))
-    return out if out is not None else np.zeros((0, model.config.num_labels), dtype=np.float32)
+    return out

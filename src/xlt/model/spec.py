@@ -23,7 +23,7 @@ from xlt.model.builtin import BUILTIN_PREFIX, MODEL_CARD_FILE, builtin_model
 class ModelSpec(BaseModel):
     """A model by name plus the settings that decide how text is fed to it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
 
     name: str = BUILTIN_PREFIX + "multilingual-e5-small"
     prefix: str | None = None  # None: the model's own (e5: "query: "), else ""

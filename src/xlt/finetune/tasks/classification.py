@@ -15,8 +15,8 @@ from xlt.model.spec import ModelSpec
 
 def input_texts(ds: Dataset, spec: ModelSpec) -> tuple[list[str], list[str] | None]:
     """The model's inputs for ``ds``: the prefix goes before the first text of each example."""
-    pairs = ds["text_pair"] if "text_pair" in ds.column_names else None
-    return spec.apply_prefix(ds["text"]), pairs
+    pairs = list(ds["text_pair"]) if "text_pair" in ds.column_names else None
+    return spec.apply_prefix(list(ds["text"])), pairs
 
 
 class ClassificationTask(Task):
