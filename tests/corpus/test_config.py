@@ -97,7 +97,7 @@ def test_manifest_before_load():
 
 
 def test_split_config_defaults():
-    assert SplitConfig().model_dump() == {"train": 0.7, "dev": 0.1, "test": 0.2, "seed": 0}
+    assert SplitConfig().model_dump() == {"train": 0.7, "dev": 0.1, "test": 0.2, "seed": 0, "group_by": None}
 
 
 def test_real_sib200_recipe_has_no_leak(xlt_data):

@@ -68,3 +68,32 @@ def test_manifest_records_ids_and_counts():
     assert manifest["seed"] == 0
     assert manifest["splits"]["test"]["languages"] == {"de": 4, "en": 4, "sw": 4}
     assert manifest["splits"]["test"]["ids"] == sorted(set(values(parts["test"], "id")), key=int)
+
+
+def test_group_by_keeps_items_with_the_same_source_text_together():
+    from xlt.corpus.schema import make_dataset
+
+    # 12 items, 4 premises with 3 hypotheses each; the German premises differ per row (as translations may)
+    ids = [str(i) for i in range(12)]
+    en = [f"premise {i // 3}" for i in range(12)]
+    ds = make_dataset({"id": ids * 2, "lang": ["en"] * 12 + ["de"] * 12, "text": en + [f"p{i}" for i in range(12)],
+                       "label": ["x"] * 24})
+    for seed in range(5):
+        parts = split_by_item(ds, train=0.5, dev=0.25, test=0.25, seed=seed, group_by="text", group_language="en")
+        premise_split = {}
+        for name, part in parts.items():
+            for item in part["id"]:
+                premise_split.setdefault(int(item) // 3, set()).add(name)
+        assert all(len(names) == 1 for names in premise_split.values())
+        assert sum(p.num_rows for p in parts.values()) == 24
+
+
+def test_group_by_unknown_column_is_a_config_error():
+    import pytest
+
+    from xlt.corpus.schema import make_dataset
+    from xlt.errors import ConfigError
+
+    ds = make_dataset({"id": ["1"], "lang": ["en"], "text": ["a"], "label": ["x"]})
+    with pytest.raises(ConfigError, match="group_by"):
+        split_by_item(ds, group_by="premise")

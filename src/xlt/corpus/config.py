@@ -44,6 +44,7 @@ class SplitConfig(BaseModel):
     dev: float = Field(0.1, ge=0, lt=1)
     test: float = Field(0.2, ge=0, lt=1)
     seed: int = 0
+    group_by: str | None = None  # e.g. "text": items sharing a source-language text stay in one split
 
     @model_validator(mode="after")
     def _sums_to_one(self) -> SplitConfig:
@@ -98,7 +99,9 @@ class DataConfig(BaseModel):
         """Load, split, filter by language and check for leakage; returns ``train``, ``dev``, ``test``."""
         split = self.split
         if self.pool is not None:
-            parts = split_by_item(self.pool.load(), split.train, split.dev, split.test, seed=split.seed)
+            parts = split_by_item(self.pool.load(), split.train, split.dev, split.test, seed=split.seed,
+                                  group_by=split.group_by,
+                                  group_language=self.source_languages[0] if self.source_languages else None)
             train, dev, test = parts["train"], parts["dev"], parts["test"]
         else:
             assert self.train is not None and self.test is not None
@@ -110,7 +113,7 @@ class DataConfig(BaseModel):
         train = select_languages(train, sources)
         if dev is None:
             share = split.dev / (split.train + split.dev)
-            carved = split_by_item(train, 1 - share, share, 0.0, seed=split.seed)
+            carved = split_by_item(train, 1 - share, share, 0.0, seed=split.seed, group_by=split.group_by)
             train, dev = carved["train"], carved["dev"]
         else:
             dev_languages = self.dev_languages or sources

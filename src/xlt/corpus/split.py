@@ -27,8 +27,13 @@ SPLITS: tuple[str, ...] = ("train", "dev", "test")
 
 
 def split_by_item(ds: datasets.Dataset, train: float = 0.7, dev: float = 0.1, test: float = 0.2,
-                  seed: int = 0) -> datasets.DatasetDict:
+                  seed: int = 0, group_by: str | None = None, group_language: str | None = None
+                  ) -> datasets.DatasetDict:
     """Partition ``ds`` into ``train``/``dev``/``test`` by unique ``id`` (fractions of items, sum 1).
+
+    ``group_by`` (a column, e.g. ``text``) keeps items together whose value in ``group_language``
+    (default: the first row's language) is the same: in XNLI each premise has three hypotheses,
+    and a premise seen in training with one label must not be tested with another.
 
     >>> from xlt.corpus.schema import make_dataset
     >>> ds = make_dataset({"id": ["a", "b"], "lang": ["en", "en"], "text": ["x", "y"], "label": ["l", "l"]})
@@ -38,15 +43,34 @@ def split_by_item(ds: datasets.Dataset, train: float = 0.7, dev: float = 0.1, te
     fractions = {"train": train, "dev": dev, "test": test}
     if any(f < 0 for f in fractions.values()) or abs(sum(fractions.values()) - 1) > 1e-6:
         raise ConfigError(f"split fractions must be 0 or more and sum to 1, got {fractions}")
-    ids = sorted_ids(values(ds, ID))
-    order = np.random.default_rng(seed).permutation(len(ids))
-    n = len(ids)
+    groups = _item_groups(ds, group_by, group_language)
+    keys = sorted_ids(groups)
+    order = np.random.default_rng(seed).permutation(len(keys))
+    n = len(keys)
     cut_train = round(n * train)
     cut_dev = min(n, max(cut_train, round(n * (train + dev))))
     bounds = {"train": (0, cut_train), "dev": (cut_train, cut_dev), "test": (cut_dev, n)}
     return datasets.DatasetDict({
-        name: select_ids(ds, {ids[i] for i in order[start:stop]}) for name, (start, stop) in bounds.items()
+        name: select_ids(ds, {item for i in order[start:stop] for item in groups[keys[i]]})
+        for name, (start, stop) in bounds.items()
     })
+
+
+def _item_groups(ds: datasets.Dataset, group_by: str | None, language: str | None) -> dict[str, list[str]]:
+    """Group key -> item ids. Without ``group_by`` every item is its own group."""
+    ids = values(ds, ID)
+    if group_by is None:
+        return {item: [item] for item in dict.fromkeys(ids)}
+    if group_by not in ds.column_names:
+        raise ConfigError(f"split.group_by: no column {group_by!r} (columns: {ds.column_names})")
+    langs = values(ds, LANG)
+    language = language or (langs[0] if langs else None)
+    key_of = {item: f"{group_by}:{value}" for item, lang, value in zip(ids, langs, values(ds, group_by), strict=True)
+              if lang == language}
+    groups: dict[str, list[str]] = {}
+    for item in dict.fromkeys(ids):
+        groups.setdefault(key_of.get(item, f"id:{item}"), []).append(item)
+    return groups
 
 
 def split_manifest(parts: datasets.DatasetDict, **extra: Any) -> dict[str, Any]:
