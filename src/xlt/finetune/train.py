@@ -77,7 +77,10 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
 
     # Vectors of the pretrained encoder for the probe head and the frozen baseline, before training.
     features = FrozenFeatures(encoder, tokenizer, config.model, config.training.eval_batch_size)
-    for split in ("train", "test"):
+    frozen_baseline = "frozen-encoder" in config.evaluation.baselines
+    needed = (["train"] if frozen_baseline or config.training.head_init == "probe" else []) + (
+        ["test"] if frozen_baseline else [])
+    for split in needed:
         ds = data[split]
         features.add(ds["text"], ds["text_pair"] if "text_pair" in ds.column_names else None,
                      desc=f"pretrained vectors ({split})")
