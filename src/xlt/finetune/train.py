@@ -118,7 +118,8 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
         "trainable_params": trainable, "total_params": total,
         "zero_shot": not config.training.select_on_target,
         "zero_shot_note": _zero_shot_note(config),
-        "train_seconds": round(train_seconds, 1),
+        "train_seconds": round(train_seconds, 1),  # of this call: after --resume, the resumed part only
+        "resumed": resume,
         "train_examples_per_second": round((trainer.state.epoch or 0) * len(data["train"])
                                            / max(train_seconds, 1e-9), 2),
         "best_dev_score": trainer.state.best_metric, "epochs_run": round(trainer.state.epoch or 0, 2),
