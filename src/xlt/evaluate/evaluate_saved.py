@@ -10,7 +10,6 @@ from pathlib import Path
 from xlt.corpus.spec import DataSpec
 from xlt.errors import ConfigError
 from xlt.evaluate.run_evaluation import evaluate_languages, fit_baselines
-from xlt.finetune.frozen_features import FrozenFeatures
 from xlt.finetune.load import load_saved
 from xlt.finetune.tasks import get_task
 from xlt.run_folder import RunFolder
@@ -41,11 +40,11 @@ def evaluate_saved(run_or_model: str | Path, data: str | DataSpec, *, languages:
         config = TrainConfig.from_yaml(run.config)
         train = config.data.load()["train"]
         base_tokenizer = load_tokenizer(config.model)
-        features = FrozenFeatures(load_encoder(config.model), base_tokenizer, config.model)
+        features = task.frozen_features(load_encoder(config.model), base_tokenizer, config.model, 64)
         for ds in (train, test):
-            features.add(ds["text"], ds["text_pair"] if "text_pair" in ds.column_names else None)
+            features.add_dataset(ds)
         features.seal()
-        fitted = fit_baselines(config.evaluation.baselines, train, features, seed)
+        fitted = fit_baselines(task, config.evaluation.baselines, train, features, seed)
 
     run_info = {"name": f"{model_dir} on {spec.path or spec.format}", "task": task.name,
                 "model": str(model_dir), "prefix": saved.spec.resolved_prefix(),

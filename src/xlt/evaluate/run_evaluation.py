@@ -12,10 +12,8 @@ from typing import Any
 from datasets import Dataset
 
 from xlt.errors import ConfigError
-from xlt.evaluate.baselines import FrozenEncoderBaseline, LexicalBaseline
 from xlt.evaluate.report import rich_table, write_report
 from xlt.evaluate.scores import score_systems
-from xlt.finetune.frozen_features import FrozenFeatures
 from xlt.io import write_json, write_jsonl
 from xlt.run_folder import RunFolder
 
@@ -23,30 +21,15 @@ log = logging.getLogger("xlt")
 MAIN_SYSTEM = "xlt"
 
 
-def baseline_inputs(ds: Dataset) -> list[str]:
-    """One string per example for the baselines: the text and its pair, joined by a separator.
-
-    The same keys index :class:`~xlt.finetune.frozen_features.FrozenFeatures`.
-    """
-    pairs = ds["text_pair"] if "text_pair" in ds.column_names else [None] * len(ds)
-    return [FrozenFeatures.key(t, p) for t, p in zip(ds["text"], pairs, strict=True)]
-
-
-BASELINES: dict[str, Callable[[Callable, int], Any]] = {
-    "lexical": lambda embed, seed: LexicalBaseline(seed=seed),
-    "frozen-encoder": lambda embed, seed: FrozenEncoderBaseline(embed, seed=seed),
-}
-
-
-def fit_baselines(names: Sequence[str], train: Dataset, embed: Callable, seed: int = 0) -> dict[str, Any]:
-    """Build the named baselines and fit them on the source-language ``train`` set."""
-    unknown = [n for n in names if n not in BASELINES]
+def fit_baselines(task, names: Sequence[str], train: Dataset, embed: Callable, seed: int = 0) -> dict[str, Any]:
+    """Build the task's named baselines and fit them on the source-language ``train`` set."""
+    unknown = [n for n in names if n not in task.baselines]
     if unknown:
-        raise ConfigError(f"unknown baselines {unknown}; known: {sorted(BASELINES)}")
+        raise ConfigError(f"unknown baselines {unknown} for task {task.name!r}; known: {sorted(task.baselines)}")
     fitted = {}
     for name in names:
         log.info("fitting baseline %s on %d source examples", name, len(train))
-        fitted[name] = BASELINES[name](embed, seed).fit(baseline_inputs(train), train["label"])
+        fitted[name] = task.baselines[name](embed, seed).fit(task.baseline_inputs(train), task.gold(train))
     return fitted
 
 
@@ -70,16 +53,14 @@ def evaluate_languages(model, tokenizer, spec, task, test: Dataset, source_langu
     predictions: dict[str, dict[str, tuple[list[str], list[str]]]] = {MAIN_SYSTEM: {}}
     predictions.update({name: {} for name in systems})
     for lang, ds in by_lang.items():
-        gold = list(ds["label"])
+        gold = task.gold(ds)
         predicted = task.predict(model, tokenizer, spec, ds)
         predictions[MAIN_SYSTEM][lang] = (gold, predicted)
-        inputs = baseline_inputs(ds)
+        inputs = task.baseline_inputs(ds)
         for name, baseline in systems.items():
             predictions[name][lang] = (gold, baseline.predict(inputs))
         write_jsonl(run.predictions / f"{lang}.jsonl", (
-            {"id": row["id"], "text": row["text"], **({"text_pair": row["text_pair"]} if "text_pair" in row
-                                                      else {}),
-             "label": row["label"], "prediction": predicted[i],
+            {**task.prediction_record(row, predicted[i]),
              **{f"prediction_{name}": predictions[name][lang][1][i] for name in systems}}
             for i, row in enumerate(ds)))
 

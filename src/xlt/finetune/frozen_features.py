@@ -44,6 +44,9 @@ class FrozenFeatures:
                               batch_size=self.batch_size, max_length=self.spec.max_length, desc=desc)
         self.table.update(zip(todo, vectors, strict=True))
 
+    def add_dataset(self, ds, desc: str = "pretrained vectors") -> None:
+        self.add(list(ds["text"]), list(ds["text_pair"]) if "text_pair" in ds.column_names else None, desc=desc)
+
     def seal(self) -> None:
         self.sealed = True
 

@@ -28,7 +28,6 @@ from transformers import (
 
 from xlt.errors import ConfigError
 from xlt.finetune.config import TrainConfig
-from xlt.finetune.frozen_features import FrozenFeatures
 from xlt.finetune.head_init import init_head_from_probe
 from xlt.finetune.interrupt import GracefulInterrupt, TrainingInterrupted
 from xlt.finetune.save import save_model
@@ -76,22 +75,20 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
     label2id = {label: i for i, label in enumerate(labels)}
 
     # Vectors of the pretrained encoder for the probe head and the frozen baseline, before training.
-    features = FrozenFeatures(encoder, tokenizer, config.model, config.training.eval_batch_size)
+    features = task.frozen_features(encoder, tokenizer, config.model, config.training.eval_batch_size)
     frozen_baseline = "frozen-encoder" in config.evaluation.baselines
-    needed = (["train"] if frozen_baseline or config.training.head_init == "probe" else []) + (
-        ["test"] if frozen_baseline else [])
+    probe_head = config.training.head_init == "probe" and "frozen-encoder" in task.baselines
+    needed = (["train"] if frozen_baseline or probe_head else []) + (["test"] if frozen_baseline else [])
     for split in needed:
-        ds = data[split]
-        features.add(ds["text"], ds["text_pair"] if "text_pair" in ds.column_names else None,
-                     desc=f"pretrained vectors ({split})")
+        features.add_dataset(data[split], desc=f"pretrained vectors ({split})")
     features.seal()
 
     # Baselines are fitted now, on the pretrained vectors; the frozen-encoder one also seeds the head.
-    baselines = fit_baselines(config.evaluation.baselines, data["train"], features, config.training.seed)
+    baselines = fit_baselines(task, config.evaluation.baselines, data["train"], features, config.training.seed)
     model = task.build_model(encoder, labels, dropout=config.training.dropout)
-    if config.training.head_init == "probe":
+    if probe_head:
         probe = baselines.get("frozen-encoder") or fit_baselines(
-            ["frozen-encoder"], data["train"], features, config.training.seed)["frozen-encoder"]
+            task, ["frozen-encoder"], data["train"], features, config.training.seed)["frozen-encoder"]
         init_head_from_probe(model.classifier, probe.classifier, label2id)
     strategy = make_strategy(config.strategy)
     model = strategy.apply(model)

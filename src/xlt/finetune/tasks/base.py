@@ -1,8 +1,9 @@
-"""The task interface."""
+"""The task interface: everything that differs between classification, tagging and QA."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from datasets import Dataset
 
@@ -10,24 +11,48 @@ from xlt.model.spec import ModelSpec
 
 
 class Task:
-    """Turns schema rows into model inputs and model outputs back into labels."""
+    """Turns schema rows into model inputs and model outputs back into predictions.
+
+    The training loop (:func:`xlt.finetune.train.train`) and the evaluation
+    (:func:`xlt.evaluate.run_evaluation.evaluate_languages`) only talk to a task through these methods.
+    """
 
     name: ClassVar[str]
-    metrics: ClassVar[tuple[str, ...]]
-    primary_metric: ClassVar[str]
+    metrics: tuple[str, ...]
+    primary_metric: str
+    #: baseline name -> factory(embed, seed); ``embed`` is the task's frozen-feature table
+    baselines: ClassVar[dict[str, Callable[[Callable, int], Any]]] = {}
 
     def labels(self, train: Dataset) -> list[str]:
+        """The label set, read from the training data (may also fix the metrics, e.g. NER vs POS)."""
         raise NotImplementedError
 
     def check_labels(self, ds: Dataset, labels: list[str], split: str, source: str | None = None) -> None:
-        """Fail with a DataError if ``ds`` has labels outside ``labels``."""
+        """Fail with a DataError (or warn, where scoring stays sound) on labels outside ``labels``."""
         raise NotImplementedError
 
     def build_model(self, encoder, labels: list[str], *, dropout: float | None = None):
         raise NotImplementedError
 
     def encode(self, ds: Dataset, tokenizer, spec: ModelSpec, label2id: dict[str, int]) -> Dataset:
+        """Model inputs with ``labels`` (and ``length`` for length-grouped batches) for the Trainer."""
         raise NotImplementedError
 
-    def predict(self, model, tokenizer, spec: ModelSpec, ds: Dataset, *, batch_size: int = 64) -> list[str]:
+    def predict(self, model, tokenizer, spec: ModelSpec, ds: Dataset, *, batch_size: int = 64) -> list:
         raise NotImplementedError
+
+    def gold(self, ds: Dataset) -> list:
+        """The reference answers of ``ds``, in the form the metrics and ``predict`` use."""
+        raise NotImplementedError
+
+    def frozen_features(self, encoder, tokenizer, spec: ModelSpec, batch_size: int):
+        """A table of pretrained-encoder vectors, filled before fine-tuning (probe head, frozen baseline)."""
+        raise NotImplementedError
+
+    def baseline_inputs(self, ds: Dataset) -> list:
+        """What a baseline's ``fit``/``predict`` take for ``ds`` (also the frozen-feature keys)."""
+        raise NotImplementedError
+
+    def prediction_record(self, row: dict, prediction: Any) -> dict:
+        """One line of ``predictions/<lang>.jsonl``."""
+        return {**row, "prediction": prediction}

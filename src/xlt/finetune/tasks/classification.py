@@ -7,6 +7,8 @@ from collections import Counter
 from datasets import Dataset
 
 from xlt.errors import DataError
+from xlt.evaluate.baselines import FrozenEncoderBaseline, LexicalBaseline
+from xlt.finetune.frozen_features import FrozenFeatures
 from xlt.finetune.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
 from xlt.finetune.predict import predict_logits
 from xlt.finetune.tasks.base import Task
@@ -23,6 +25,10 @@ class ClassificationTask(Task):
     name = "classification"
     metrics = ("accuracy", "macro_f1")
     primary_metric = "accuracy"
+    baselines = {
+        "lexical": lambda embed, seed: LexicalBaseline(seed=seed),
+        "frozen-encoder": lambda embed, seed: FrozenEncoderBaseline(embed, seed=seed),
+    }
 
     def labels(self, train: Dataset) -> list[str]:
         return sorted(set(train["label"]))
@@ -61,6 +67,17 @@ class ClassificationTask(Task):
         columns["labels"] = [label2id[label] for label in ds["label"]]
         columns["length"] = [len(ids) for ids in enc["input_ids"]]
         return Dataset.from_dict(columns)
+
+    def gold(self, ds: Dataset) -> list[str]:
+        return list(ds["label"])
+
+    def frozen_features(self, encoder, tokenizer, spec: ModelSpec, batch_size: int) -> FrozenFeatures:
+        return FrozenFeatures(encoder, tokenizer, spec, batch_size)
+
+    def baseline_inputs(self, ds: Dataset) -> list[str]:
+        """One string per example: the text, and its pair after a separator (the frozen-feature keys)."""
+        pairs = ds["text_pair"] if "text_pair" in ds.column_names else [None] * len(ds)
+        return [FrozenFeatures.key(t, p) for t, p in zip(ds["text"], pairs, strict=True)]
 
     def predict(self, model, tokenizer, spec: ModelSpec, ds: Dataset, *, batch_size: int = 64) -> list[str]:
         texts, pairs = input_texts(ds, spec)
