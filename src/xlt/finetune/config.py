@@ -59,6 +59,7 @@ class TrainConfig(BaseModel):
 
     name: str
     task: str = "classification"
+    task_options: dict[str, Any] = Field(default_factory=dict)  # e.g. tagging: {tag_map: {B-OTH: O, I-OTH: O}}
     model: ModelSpec = Field(default_factory=ModelSpec)
     data: DataConfig
     strategy: dict[str, Any] = Field(default_factory=lambda: {"name": "freeze"})

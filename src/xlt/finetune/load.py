@@ -19,11 +19,12 @@ class SavedModel:
     spec: ModelSpec
     task: str
     source_languages: list[str]
+    task_options: dict
 
 
 def load_saved(path: str | Path) -> SavedModel:
     """The model, its tokenizer and its card (prefix, max length, task, source languages)."""
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification, AutoTokenizer
 
     path = Path(path)
     if not (path / "config.json").is_file():
@@ -31,12 +32,15 @@ def load_saved(path: str | Path) -> SavedModel:
     card_file = path / MODEL_CARD_FILE
     card = json.loads(card_file.read_text("utf-8")) if card_file.is_file() else {}
     config = json.loads((path / "config.json").read_text("utf-8"))
+    task = card.get("task", "classification")
     if MeanPoolingForSequenceClassification.__name__ in (config.get("architectures") or []):
         model = MeanPoolingForSequenceClassification.from_pretrained(path)  # xlt's head, no remote code
+    elif task == "tagging":
+        model = AutoModelForTokenClassification.from_pretrained(path)
     else:
         model = AutoModelForSequenceClassification.from_pretrained(path)
     tokenizer = AutoTokenizer.from_pretrained(path)
     spec = ModelSpec(name=str(path), prefix=card.get("prefix", ""), max_length=card.get("max_length", 128),
                      pooling=card.get("pooling"))
-    return SavedModel(model.eval(), tokenizer, spec, card.get("task", "classification"),
-                      card.get("source_languages", []))
+    return SavedModel(model.eval(), tokenizer, spec, task,
+                      card.get("source_languages", []), card.get("task_options", {}))

@@ -11,7 +11,7 @@ from xlt.model.spec import ModelSpec
 
 
 def save_model(model, tokenizer, target: Path, *, spec: ModelSpec, task: str,
-               source_languages: list[str]) -> Path:
+               source_languages: list[str], task_options: dict | None = None) -> Path:
     """Write ``model`` + tokenizer + the xlt card (prefix, pooling, task) atomically to ``target``."""
     if isinstance(model, MeanPoolingForSequenceClassification):
         # copies the head's module beside the weights: loads with trust_remote_code=True
@@ -21,6 +21,7 @@ def save_model(model, tokenizer, target: Path, *, spec: ModelSpec, task: str,
         tokenizer.save_pretrained(tmp)
         write_json(tmp / MODEL_CARD_FILE, {
             "base_model": spec.name, "prefix": spec.resolved_prefix(), "pooling": spec.resolved_pooling(),
-            "max_length": spec.max_length, "task": task, "source_languages": source_languages,
+            "max_length": spec.max_length, "task": task, "task_options": task_options or {},
+            "source_languages": source_languages,
         })
     return target

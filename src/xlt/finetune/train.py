@@ -60,7 +60,7 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
     set_seed(config.training.seed)
     write_text(run.config, config.to_yaml())
 
-    task = get_task(config.task)
+    task = get_task(config.task, config.task_options)
     data = config.data.load()
     write_json(run.split, config.data.split_manifest())
     source_languages = sorted(set(data["train"]["lang"]))
@@ -125,7 +125,7 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
     save_model(model, tokenizer, run.model, spec=config.model, task=task.name,
-               source_languages=source_languages)
+               source_languages=source_languages, task_options=config.task_options)
     results = evaluate_languages(
         model, tokenizer, config.model, task, data["test"], source_languages, run,
         baselines=baselines, run_info=run_info, settings=config.evaluation, seed=config.training.seed,

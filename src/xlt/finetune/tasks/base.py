@@ -27,6 +27,9 @@ class Task:
         """The label set, read from the training data (may also fix the metrics, e.g. NER vs POS)."""
         raise NotImplementedError
 
+    def use_labels(self, labels: list[str]) -> None:
+        """Adopt a saved model's label set (tasks whose metrics depend on it override this)."""
+
     def check_labels(self, ds: Dataset, labels: list[str], split: str, source: str | None = None) -> None:
         """Fail with a DataError (or warn, where scoring stays sound) on labels outside ``labels``."""
         raise NotImplementedError

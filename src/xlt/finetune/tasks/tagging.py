@@ -1,0 +1,111 @@
+"""Token tagging: named entities (IOB2) and parts of speech, one tag per input word.
+
+The label set is read from the training data and saved with the model. NER (every tag ``O`` or
+``B-``/``I-``) is scored with seqeval's strict IOB2 entity F1, anything else (POS) with word accuracy.
+Test tags the model does not know are reported and scored as errors, or mapped by ``tag_map``
+(e.g. ``{B-OTH: O, I-OTH: O}``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+
+import numpy as np
+import torch
+from datasets import Dataset
+
+from xlt.evaluate.baselines import MajorityTagBaseline, TokenProbeBaseline
+from xlt.finetune.tasks.base import Task
+from xlt.finetune.word_features import WordFeatures
+from xlt.finetune.word_windows import make_windows, window_labels, words_from_windows
+from xlt.model.embed import length_sorted_batches
+from xlt.model.spec import ModelSpec
+
+log = logging.getLogger("xlt")
+IOB2_TAG = re.compile(r"^(O|[BI]-.+)$")
+
+
+class TaggingTask(Task):
+    name = "tagging"
+    baselines = {
+        "frozen-encoder": lambda embed, seed: TokenProbeBaseline(embed, seed=seed),
+        "majority-tag": lambda embed, seed: MajorityTagBaseline(),
+    }
+
+    def __init__(self, tag_map: dict[str, str] | None = None) -> None:
+        self.tag_map = tag_map or {}
+        self.metrics, self.primary_metric = ("word_accuracy",), "word_accuracy"
+        self.unseen: dict[str, dict[str, int]] = {}
+
+    def use_labels(self, labels: list[str]) -> None:
+        if all(IOB2_TAG.match(t) for t in labels) and any(t != "O" for t in labels):
+            self.metrics, self.primary_metric = ("entity_f1", "word_accuracy"), "entity_f1"
+
+    def labels(self, train: Dataset) -> list[str]:
+        labels = sorted({self.tag_map.get(t, t) for tags in train["tags"] for t in tags})
+        self.use_labels(labels)
+        return labels
+
+    def check_labels(self, ds: Dataset, labels: list[str], split: str, source: str | None = None) -> None:
+        known = set(labels)
+        unseen = Counter(t for tags in self.gold(ds) for t in tags if t not in known)
+        if unseen:
+            self.unseen[split] = dict(unseen)
+            log.warning("%s data%s has %d tag(s) the training data lacks (scored as errors; map them with "
+                        "task_options.tag_map): %s", split, f" ({source})" if source else "", sum(unseen.values()),
+                        dict(unseen.most_common(8)))
+
+    def build_model(self, encoder, labels: list[str], *, dropout: float | None = None):
+        from transformers import AutoModelForTokenClassification
+
+        config = encoder.config
+        config.num_labels = len(labels)
+        config.id2label = dict(enumerate(labels))
+        config.label2id = {label: i for i, label in enumerate(labels)}
+        if dropout is not None:
+            config.classifier_dropout = dropout
+        model = AutoModelForTokenClassification.from_config(config)
+        setattr(model, model.base_model_prefix, encoder)  # the pretrained encoder, not the random one
+        return model
+
+    def gold(self, ds: Dataset) -> list[list[str]]:
+        return [[self.tag_map.get(t, t) for t in tags] for tags in ds["tags"]]
+
+    def encode(self, ds: Dataset, tokenizer, spec: ModelSpec, label2id: dict[str, int]) -> Dataset:
+        sentences = list(ds["tokens"])
+        windows = make_windows(tokenizer, sentences, prefix=spec.resolved_prefix(), max_length=spec.max_length)
+        gold = self.gold(ds)
+        return Dataset.from_dict({
+            "input_ids": [w.input_ids for w in windows],
+            "attention_mask": [[1] * len(w.input_ids) for w in windows],
+            "labels": [window_labels(w, [label2id.get(t, -100) for t in gold[w.example]]) for w in windows],
+            "length": [len(w.input_ids) for w in windows],
+        })
+
+    @torch.inference_mode()
+    def predict(self, model, tokenizer, spec: ModelSpec, ds: Dataset, *, batch_size: int = 64) -> list[list[str]]:
+        model.eval()
+        sentences = list(ds["tokens"])
+        windows = make_windows(tokenizer, sentences, prefix=spec.resolved_prefix(), max_length=spec.max_length)
+        logits: list[np.ndarray] = [np.zeros(0)] * len(windows)
+        for idx in length_sorted_batches([len(w.input_ids) for w in windows], batch_size):
+            batch = tokenizer.pad({"input_ids": [windows[i].input_ids for i in idx]}, return_tensors="pt")
+            out = model(**{k: v.to(model.device) for k, v in batch.items()}).logits.float().cpu().numpy()
+            for row, i in enumerate(idx):
+                logits[i] = out[row]
+        id2label = model.config.id2label
+        fallback = next((i for i, label in id2label.items() if label == "O"), 0)
+        ids = words_from_windows(windows, logits, [len(s) for s in sentences], fallback=int(fallback))
+        return [[id2label[i] for i in sentence] for sentence in ids]
+
+    def frozen_features(self, encoder, tokenizer, spec: ModelSpec, batch_size: int) -> WordFeatures:
+        return WordFeatures(encoder, tokenizer, spec, batch_size)
+
+    def baseline_inputs(self, ds: Dataset) -> list[list[str]]:
+        return list(ds["tokens"])
+
+    def prediction_record(self, row: dict, prediction: list[str]) -> dict:
+        return {"id": row["id"], "tokens": row["tokens"], "tags": [self.tag_map.get(t, t) for t in row["tags"]],
+                "prediction": prediction}
