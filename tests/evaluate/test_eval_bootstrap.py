@@ -1,8 +1,9 @@
 import numpy as np
 import pytest
 
+from xlt.errors import ConfigError
 from xlt.evaluate.bootstrap import bootstrap_interval
-from xlt.evaluate.metrics import accuracy, macro_f1
+from xlt.evaluate.metrics import accuracy, get_metric, macro_f1, mlqa_metrics
 
 
 def _data(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
@@ -63,3 +64,57 @@ def test_rejects_bad_input():
         bootstrap_interval(["a", "b"], ["a"], "accuracy")
     with pytest.raises(ValueError, match="zero examples"):
         bootstrap_interval([], [], "accuracy")
+
+
+# --- tag lists and QA answers: per-example objects, resampled by index --------------------------------------
+
+def _tagging(n: int, seed: int = 0) -> tuple[list[list[str]], list[list[str]]]:
+    rng = np.random.default_rng(seed)
+    tags = np.array(["O", "O", "B-PER", "I-PER", "B-LOC"])
+    gold = [[str(t) for t in tags[rng.integers(0, 5, rng.integers(1, 7))]] for _ in range(n)]
+    pred = [[g if rng.random() < 0.8 else str(tags[rng.integers(0, 5)]) for g in s] for s in gold]
+    return gold, pred
+
+
+def _qa(n: int, seed: int = 0) -> tuple[list[list[str]], list[str]]:
+    rng = np.random.default_rng(seed)
+    words = ["北京", "大学", "the", "Eiffel", "Tower", "Paris", "Katze"]
+    gold = [[" ".join(rng.choice(words, 2))] for _ in range(n)]
+    pred = [g[0] if rng.random() < 0.5 else str(rng.choice(words)) for g in gold]
+    return gold, pred
+
+
+@pytest.mark.parametrize(("metric", "data", "lang"), [
+    ("entity_f1", _tagging(60), None),
+    ("word_accuracy", _tagging(60), None),
+    ("exact_match", _qa(60), None),
+    ("qa_f1", _qa(60), None),
+    ("exact_match_mlqa", _qa(60), "zh"),
+    ("qa_f1_mlqa", _qa(60), "zh"),
+])
+def test_structured_fast_path_matches_one_call_per_resample(metric, data, lang):
+    fn = get_metric(metric, lang)
+    point = fn(*data)
+    fast = bootstrap_interval(*data, metric, lang=lang, n_resamples=200)
+    slow = bootstrap_interval(*data, lambda t, p: fn(t, p), n_resamples=200)  # same resamples, no fast path
+    assert fast == pytest.approx(slow)
+    assert fast[0] < point < fast[1]
+
+
+def test_language_bound_callable_uses_its_language():
+    data = _qa(60)
+    bound = mlqa_metrics("zh")["qa_f1_mlqa"]
+    assert bootstrap_interval(*data, bound, n_resamples=100) == bootstrap_interval(
+        *data, "qa_f1_mlqa", lang="zh", n_resamples=100)
+    assert bootstrap_interval(*data, "qa_f1_mlqa", lang="zh", n_resamples=100) != bootstrap_interval(
+        *data, "qa_f1_mlqa", lang="en", n_resamples=100)
+    with pytest.raises(ConfigError, match="lang"):
+        bootstrap_interval(*data, "qa_f1_mlqa")
+
+
+def test_structured_degenerate_cases():
+    gold = [["B-PER", "O"], ["O", "B-LOC"]] * 5
+    assert bootstrap_interval(gold, gold, "entity_f1") == (1.0, 1.0)
+    assert bootstrap_interval(gold[:1], gold[:1], "word_accuracy") == (1.0, 1.0)
+    assert bootstrap_interval([["Paris"]] * 8, ["paris"] * 8, "exact_match") == (1.0, 1.0)
+    assert bootstrap_interval([["北京大学"]], ["北京"], "qa_f1_mlqa", lang="zh") == pytest.approx((2 / 3, 2 / 3))

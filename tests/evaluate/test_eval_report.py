@@ -2,8 +2,9 @@ import re
 
 import pytest
 
-from xlt.evaluate.report import render_table, rich_table, write_report
+from xlt.evaluate.report import render_extra_table, render_table, rich_extra_table, rich_table, write_report
 from xlt.evaluate.scores import score_systems
+from xlt.evaluate.tagging_metrics import entity_type_table
 
 RUN_INFO = {
     "name": "sib200-demo", "task": "topic classification", "model": "intfloat/multilingual-e5-small",
@@ -86,3 +87,63 @@ def test_rich_table(results):
     console.print(rich_table(results))
     out = console.export_text()
     assert "en (source)" in out and "[" in out and "Transfer gap" in out
+
+
+@pytest.fixture(scope="module")
+def tagging():
+    gold = [["B-PER", "I-PER", "O"], ["O", "B-LOC"], ["B-ORG", "O"], ["O", "O"]] * 3
+    worse = [["B-PER", "O", "O"], ["O", "B-LOC"], ["O", "O"], ["O", "O"]] * 3
+    per_lang = {"en": (gold, gold), "de": (gold, worse)}
+    preds = {"xlt": per_lang, "majority-tag": {lang: (gold, [["O"] * len(s) for s in gold]) for lang in per_lang}}
+    results = score_systems(preds, ["en"], metrics=("entity_f1", "word_accuracy"), primary="entity_f1",
+                            n_resamples=100)
+    return results, entity_type_table(per_lang)
+
+
+def test_tagging_report_with_entity_type_table(tagging, tmp_path):
+    results, per_type = tagging
+    text = render_table(results)
+    assert "xlt Entity F1" in text and "majority-tag Entity F1" in text and "xlt Word accuracy" in text
+    paths = write_report(results, RUN_INFO, tmp_path, extra_tables={"Entity F1 per type": per_type})
+    md = paths["markdown"].read_text(encoding="utf-8")
+    assert "## Entity F1 per type" in md and "Entity F1: entity-level micro F1" in md
+    section = md[md.index("## Entity F1 per type"):]
+    assert "| LOC " in section and "| 100.0 |" in section  # en: every type right
+    assert "| PER " in section and "| ORG " in section
+    page = paths["html"].read_text(encoding="utf-8")
+    assert "<h2>Entity F1 per type</h2>" in page and "<td>LOC</td>" in page
+    assert page.index("<h2>Entity F1 per type</h2>") > page.index("<h2>Results</h2>")
+
+
+def test_extra_table_cells():
+    text = render_extra_table({"PER": {"en": 0.5, "de": None}, "LOC": {"de": 1.0}, "n": {"en": 3}}, "Type")
+    lines = text.splitlines()
+    assert lines[0].split("|")[1:4] == [" Type ", " en   ", " de    "]
+    assert lines[2].startswith("| PER  | 50.0 | —     |")
+    assert lines[3].startswith("| LOC  | —    | 100.0 |") and lines[4].startswith("| n    | 3    |")
+
+
+def test_qa_report_names_metrics_and_normalisation(tmp_path):
+    preds = {"xlt": {"en": ([["The Eiffel Tower"], ["Paris"]], ["Eiffel tower", "in Paris"]),
+                     "zh": ([["北京大学"], ["上海"]], ["北京", "上海"])}}
+    results = score_systems(preds, ["en"], metrics=("qa_f1_mlqa", "exact_match_mlqa"), primary="qa_f1_mlqa",
+                            n_resamples=50)
+    header = render_table(results).splitlines()[0]
+    assert "xlt F1 (MLQA)" in header and "xlt Exact match (MLQA)" in header
+    paths = write_report(results, {}, tmp_path)
+    for key in ("markdown", "html"):
+        text = paths[key].read_text(encoding="utf-8")
+        assert "Normalisation for zh: MLQA zh:" in text and "mixed segmentation" in text
+        assert "F1 (MLQA) ×100" in text
+    squad = score_systems(preds, ["en"], metrics=("qa_f1", "exact_match"), primary="qa_f1", n_resamples=50)
+    assert render_table(squad).splitlines()[0].split("|")[3].strip() == "xlt F1"
+    assert "xlt Exact match" in render_table(squad)
+
+
+def test_rich_extra_table(tagging):
+    from rich.console import Console
+
+    console = Console(width=120, record=True, color_system=None)
+    console.print(rich_extra_table("Entity F1 per type", tagging[1], "Type"))
+    out = console.export_text()
+    assert "Entity F1 per type" in out and "LOC" in out and "100.0" in out

@@ -59,3 +59,41 @@ def test_errors():
         score_systems(PREDICTIONS, ["en"], metrics=("accuracy",), primary="macro_f1")
     with pytest.raises(DataError, match="'xlt'.*'en'"):
         score_systems({"xlt": {"en": (["a", "b"], ["a"])}}, ["en"])
+
+
+def test_tagging_predictions():
+    gold = [["B-PER", "I-PER", "O"], ["O", "B-LOC"], ["B-ORG", "O"], ["O", "O"]]
+    preds = {
+        "xlt": {"en": (gold, gold), "de": (gold, [["B-PER", "I-PER", "O"], ["O", "O"], ["B-ORG", "O"], ["O", "O"]])},
+        "majority-tag": {"en": (gold, [["O"] * len(s) for s in gold]), "de": (gold, [["O"] * len(s) for s in gold])},
+    }
+    r = score_systems(preds, ["en"], metrics=("entity_f1", "word_accuracy"), primary="entity_f1", n_resamples=100)
+    de = r["systems"]["xlt"]["languages"]["de"]
+    assert de["n"] == 4
+    assert de["entity_f1"] == pytest.approx(0.8)  # 2 of 2 predicted, 2 of 3 gold entities
+    assert de["word_accuracy"] == pytest.approx(8 / 9)
+    assert de["entity_f1_ci"][0] <= 0.8 <= de["entity_f1_ci"][1]
+    assert r["systems"]["xlt"]["gap"] == pytest.approx(0.2)
+    assert r["systems"]["majority-tag"]["source"] == 0.0
+    assert "strict IOB2" in r["metric_descriptions"]["entity_f1"]
+    assert "normalisation" not in de
+    assert json.loads(json.dumps(r)) == r
+
+
+def test_qa_predictions_record_the_normalisation_per_language():
+    preds = {"xlt": {
+        "en": ([["The Eiffel Tower"], ["Paris"]], ["Eiffel tower", "in Paris"]),
+        "zh": ([["北京大学"], ["上海"]], ["北京", "上海"]),
+        "de": ([["die Katze"], ["«Hallo»"]], ["Katze", "Hallo"]),
+    }}
+    metrics = ("exact_match_mlqa", "qa_f1_mlqa", "exact_match", "qa_f1")
+    r = score_systems(preds, ["en"], metrics=metrics, primary="qa_f1_mlqa", n_resamples=100)
+    langs = r["systems"]["xlt"]["languages"]
+    assert langs["zh"]["qa_f1_mlqa"] == pytest.approx((2 / 3 + 1) / 2) and langs["zh"]["qa_f1"] == 0.5
+    assert langs["de"]["exact_match_mlqa"] == 1.0 and langs["de"]["exact_match"] == 0.0
+    assert langs["en"]["exact_match_mlqa"] == 0.5 and langs["en"]["qa_f1"] == pytest.approx((1 + 2 / 3) / 2)
+    assert set(langs["zh"]["normalisation"]) == {"exact_match_mlqa", "qa_f1_mlqa"}
+    assert "mixed segmentation" in langs["zh"]["normalisation"]["qa_f1_mlqa"]
+    assert "der/die/das" in langs["de"]["normalisation"]["exact_match_mlqa"]
+    assert "SQuAD v1.1" in r["metric_descriptions"]["qa_f1"] and "MLQA" in r["metric_descriptions"]["qa_f1_mlqa"]
+    assert json.loads(json.dumps(r)) == r

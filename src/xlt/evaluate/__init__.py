@@ -6,9 +6,10 @@
 """
 
 from xlt.evaluate.bootstrap import bootstrap_interval
-from xlt.evaluate.metrics import METRICS, get_metric
+from xlt.evaluate.metrics import METRICS, describe_metric, get_metric, mlqa_metrics
 from xlt.evaluate.report import render_table, rich_table, write_report
 from xlt.evaluate.scores import score_systems
+from xlt.evaluate.tagging_metrics import entity_type_f1, entity_type_table
 
-__all__ = ["METRICS", "bootstrap_interval", "get_metric", "render_table", "rich_table", "score_systems",
-           "write_report"]
+__all__ = ["METRICS", "bootstrap_interval", "describe_metric", "entity_type_f1", "entity_type_table", "get_metric",
+           "mlqa_metrics", "render_table", "rich_table", "score_systems", "write_report"]

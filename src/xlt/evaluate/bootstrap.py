@@ -1,12 +1,16 @@
 """Paired percentile bootstrap confidence intervals for a metric.
 
-Resampling is done by :func:`scipy.stats.bootstrap` (``method="percentile"``). To keep gold and
-predicted labels paired, each example's (gold, predicted) pair is packed into one integer and that
-single array is resampled, which is exactly the paired bootstrap over examples. For metrics with a
-batched version in :data:`xlt.evaluate.metrics.BATCHED` the statistic is vectorised: every resample
-becomes a confusion matrix via one ``np.bincount``, so 1000 resamples cost milliseconds instead of
-the ~2 s that calling scikit-learn 1000 times would take (this matters for 200-language matrices).
-Other metrics fall back to one call per resample.
+Resampling is done by :func:`scipy.stats.bootstrap` (``method="percentile"``) over example indices,
+so gold and predicted values stay paired whatever they are (labels, tag lists, lists of answers):
+that is exactly the paired bootstrap over examples. Three ways to evaluate a resample, fastest first:
+
+* label metrics with a batched version in :data:`xlt.evaluate.metrics.BATCHED`, when every value is a
+  plain label: each (gold, predicted) pair is packed into one integer and every resample becomes a
+  confusion matrix via one ``np.bincount``, so 1000 resamples cost milliseconds instead of the ~2 s
+  that calling scikit-learn 1000 times would take (this matters for 200-language matrices);
+* metrics with a decomposition in :data:`xlt.evaluate.metrics.DECOMPOSED` (entity F1, word accuracy,
+  the QA metrics): per-example statistics are computed once and each resample only sums their rows;
+* any other metric: one call per resample on the resampled examples.
 
 >>> lo, hi = bootstrap_interval(["a", "b"] * 50, ["a", "b"] * 40 + ["b", "a"] * 10, "accuracy")
 >>> lo < 0.8 < hi
@@ -15,34 +19,48 @@ True
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from scipy import stats
 
-from xlt.evaluate.metrics import BATCHED, METRICS, BatchedMetric, Metric, get_metric
+from xlt.evaluate.metrics import (
+    BATCHED,
+    LANGUAGE_DEPENDENT,
+    METRICS,
+    BatchedMetric,
+    Combine,
+    ExampleStats,
+    Metric,
+    get_decomposed,
+    get_metric,
+)
 
 _MAX_BATCH_CELLS = 1_000_000  # resamples x examples held in memory at once
 
 
 def bootstrap_interval(
-    y_true: Sequence[str],
-    y_pred: Sequence[str],
+    y_true: Sequence[Any],
+    y_pred: Sequence[Any],
     metric: str | Metric,
     *,
+    lang: str | None = None,
     confidence: float = 0.95,
     n_resamples: int = 1000,
     seed: int = 0,
 ) -> tuple[float, float]:
     """Return the ``confidence`` percentile-bootstrap interval ``(low, high)`` of ``metric``.
 
-    ``metric`` is a name from :data:`~xlt.evaluate.metrics.METRICS` or a callable. With one example,
-    or when every resample gives the same value, the interval collapses to the point estimate.
+    ``metric`` is a name from :data:`~xlt.evaluate.metrics.METRICS` or a callable; ``lang`` is passed
+    to language-dependent metrics (MLQA). With one example, or when every resample gives the same
+    value, the interval collapses to the point estimate.
 
     >>> bootstrap_interval(["a"], ["a"], "macro_f1")
     (1.0, 1.0)
     """
-    fn, batched = _resolve(metric)
+    fn, batched, decomposed = _resolve(metric, lang)
     if len(y_true) != len(y_pred):
         raise ValueError(f"y_true has {len(y_true)} labels but y_pred has {len(y_pred)}")
     if len(y_true) == 0:
@@ -55,11 +73,12 @@ def bootstrap_interval(
         point = float(fn(y_true, y_pred))
         return point, point
 
-    classes, codes = np.unique(np.concatenate([np.asarray(y_true), np.asarray(y_pred)]), return_inverse=True)
-    k, n = len(classes), len(y_true)
-    pairs = codes[:n] * k + codes[n:]  # one integer per example: gold * k + predicted
-
-    if batched is not None:
+    n = len(y_true)
+    if batched is not None and _is_flat(y_true) and _is_flat(y_pred):
+        classes, codes = np.unique(np.concatenate([np.asarray(y_true), np.asarray(y_pred)]), return_inverse=True)
+        k = len(classes)
+        data = codes[:n] * k + codes[n:]  # one integer per example: gold * k + predicted
+        cells, vectorized = n, True
 
         def statistic(x: np.ndarray, axis: int = -1) -> np.ndarray:
             x = np.moveaxis(np.asarray(x), axis, -1)
@@ -68,17 +87,28 @@ def bootstrap_interval(
             counts = np.bincount((flat + offsets).ravel(), minlength=len(flat) * k * k)
             return batched(counts.reshape(len(flat), k, k)).reshape(x.shape[:-1])
 
+    elif decomposed is not None:
+        example_stats, combine = decomposed
+        table = np.asarray(example_stats(y_true, y_pred), dtype=float)
+        data, cells, vectorized = np.arange(n), n * table.shape[1], True
+
+        def statistic(x: np.ndarray, axis: int = -1) -> np.ndarray:
+            x = np.moveaxis(np.asarray(x), axis, -1)
+            return combine(table[x].sum(axis=-2))
+
     else:
+        data, cells, vectorized = np.arange(n), n, False
+        true, pred = list(y_true), list(y_pred)
 
         def statistic(x: np.ndarray) -> float:
-            return float(fn(list(classes[x // k]), list(classes[x % k])))
+            return float(fn([true[i] for i in x], [pred[i] for i in x]))
 
     res = stats.bootstrap(
-        (pairs,),
+        (data,),
         statistic,
         n_resamples=n_resamples,
-        batch=max(1, _MAX_BATCH_CELLS // n),
-        vectorized=batched is not None,
+        batch=max(1, _MAX_BATCH_CELLS // cells),
+        vectorized=vectorized,
         confidence_level=confidence,
         method="percentile",
         rng=np.random.default_rng(seed),
@@ -87,10 +117,20 @@ def bootstrap_interval(
     return low, high
 
 
-def _resolve(metric: str | Metric) -> tuple[Metric, BatchedMetric | None]:
+def _resolve(metric: str | Metric, lang: str | None
+             ) -> tuple[Metric, BatchedMetric | None, tuple[ExampleStats, Combine] | None]:
+    if isinstance(metric, functools.partial) and set(metric.keywords) == {"lang"} and not metric.args:
+        # a language-bound registry metric, e.g. from mlqa_metrics(lang): use its fast path too
+        name = next((n for n, fn in METRICS.items() if fn is metric.func and n in LANGUAGE_DEPENDENT), None)
+        if name is not None:
+            return metric, None, get_decomposed(name, metric.keywords["lang"])
+    if not isinstance(metric, str):
+        metric = next((name for name, fn in METRICS.items() if fn is metric), metric)
     if isinstance(metric, str):
-        return get_metric(metric), BATCHED.get(metric)
-    for name, fn in METRICS.items():
-        if fn is metric:
-            return fn, BATCHED.get(name)
-    return metric, None
+        return get_metric(metric, lang), BATCHED.get(metric), get_decomposed(metric, lang)
+    return metric, None, None
+
+
+def _is_flat(values: Sequence[Any]) -> bool:
+    """True when every value is a single label (not a list of tags or answers)."""
+    return not any(isinstance(v, (list, tuple, set, dict, np.ndarray)) for v in values)

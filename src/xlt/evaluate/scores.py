@@ -14,9 +14,11 @@ from typing import Any
 
 from xlt.errors import ConfigError, DataError
 from xlt.evaluate.bootstrap import bootstrap_interval
-from xlt.evaluate.metrics import get_metric
+from xlt.evaluate.metrics import LANGUAGE_DEPENDENT, describe_metric, get_metric
 
-Predictions = dict[str, dict[str, tuple[Sequence[str], Sequence[str]]]]
+# system -> language -> (gold, predicted), one value per example: a label, a list of tags per
+# sentence (tagging metrics), or a list of gold answers / a predicted string (QA metrics)
+Predictions = dict[str, dict[str, tuple[Sequence[Any], Sequence[Any]]]]
 
 
 def score_systems(
@@ -35,6 +37,9 @@ def score_systems(
     ``source`` and ``target_mean`` are unweighted means of the primary metric over the languages that
     system was evaluated on (``None`` when it has none) and ``gap = source - target_mean``.
     Every (system, language) uses the same ``seed``, so systems are resampled on the same examples.
+    ``metric_descriptions`` says what each metric measures; language-dependent metrics (MLQA) get
+    the language's code as ``lang`` and each language row records the normalisation used there
+    under ``normalisation`` (metric -> description).
     """
     metrics = list(metrics)
     for name in metrics:
@@ -58,10 +63,13 @@ def score_systems(
                 raise DataError(f"system {system!r}, language {lang!r}: no examples to score")
             row: dict[str, Any] = {"n": len(y_true)}
             for name in metrics:
-                row[name] = get_metric(name)(y_true, y_pred)
-                low, high = bootstrap_interval(y_true, y_pred, name, confidence=confidence,
+                row[name] = get_metric(name, lang)(y_true, y_pred)
+                low, high = bootstrap_interval(y_true, y_pred, name, lang=lang, confidence=confidence,
                                                n_resamples=n_resamples, seed=seed)
                 row[f"{name}_ci"] = [low, high]
+            dependent = [name for name in metrics if name in LANGUAGE_DEPENDENT]
+            if dependent:
+                row["normalisation"] = {name: describe_metric(name, lang) for name in dependent}
             scored[lang] = row
         source = _mean([scored[lang][primary] for lang in source_languages if lang in scored])
         target = _mean([scored[lang][primary] for lang in targets if lang in scored])
@@ -71,6 +79,7 @@ def score_systems(
     return {
         "primary_metric": primary,
         "metrics": metrics,
+        "metric_descriptions": {name: describe_metric(name) for name in metrics},
         "confidence": confidence,
         "n_resamples": n_resamples,
         "seed": seed,

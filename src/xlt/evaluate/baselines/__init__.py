@@ -1,11 +1,19 @@
 """Baselines the fine-tuned model is compared against, all trained on the source language only.
 
+Text classification: :class:`LexicalBaseline`, :class:`FrozenEncoderBaseline`. Token tagging
+(one list of words in, one list of tags out): :class:`MajorityTagBaseline`, :class:`TokenProbeBaseline`.
+
 >>> sorted(b.name for b in (LexicalBaseline(), FrozenEncoderBaseline(lambda texts: None)))
 ['frozen-encoder', 'lexical']
+>>> sorted(b.name for b in (MajorityTagBaseline(), TokenProbeBaseline(lambda sentences: [])))
+['frozen-encoder', 'majority-tag']
 """
 
-from xlt.evaluate.baselines.base import Baseline
+from xlt.evaluate.baselines.base import Baseline, TokenBaseline
 from xlt.evaluate.baselines.frozen_encoder import FrozenEncoderBaseline
 from xlt.evaluate.baselines.lexical import LexicalBaseline
+from xlt.evaluate.baselines.majority_tag import MajorityTagBaseline
+from xlt.evaluate.baselines.token_probe import TokenProbeBaseline
 
-__all__ = ["Baseline", "FrozenEncoderBaseline", "LexicalBaseline"]
+__all__ = ["Baseline", "FrozenEncoderBaseline", "LexicalBaseline", "MajorityTagBaseline", "TokenBaseline",
+           "TokenProbeBaseline"]

@@ -14,22 +14,26 @@ from typing import Any
 
 from xlt.evaluate.report.figures import matrix_png, scores_png
 from xlt.evaluate.report.html import render_html
-from xlt.evaluate.report.markdown import render_markdown, render_table
-from xlt.evaluate.report.terminal import rich_table
+from xlt.evaluate.report.markdown import ExtraTables, render_extra_table, render_markdown, render_table
+from xlt.evaluate.report.terminal import rich_extra_table, rich_table
 from xlt.io import atomic_path, write_text
 
-__all__ = ["render_table", "rich_table", "write_report"]
+__all__ = ["render_extra_table", "render_table", "rich_extra_table", "rich_table", "write_report"]
 
 SCORES_CAPTION = "Per-language scores"
 MATRIX_CAPTION = "Train language × test language"
 
 
 def write_report(results: dict[str, Any], run_info: dict[str, Any], out_dir: Path,
-                 matrix: dict[str, dict[str, float]] | None = None) -> dict[str, Path]:
+                 matrix: dict[str, dict[str, float]] | None = None,
+                 extra_tables: ExtraTables | None = None) -> dict[str, Path]:
     """Write the report into ``out_dir``; return paths keyed ``markdown``, ``html``, ``figure_*``.
 
     ``results`` comes from :func:`~xlt.evaluate.scores.score_systems`; ``matrix`` (train language ->
     test language -> primary score in 0..1) adds a heatmap when it has more than one train language.
+    ``extra_tables`` maps a section title to a row -> column -> value table shown after the results,
+    e.g. ``{"Entity F1 per type": entity_type_table(per_language)}`` (floats are scores in 0..1,
+    shown x100; ints as they are; ``None`` as a dash).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -44,7 +48,8 @@ def write_report(results: dict[str, Any], run_info: dict[str, Any], out_dir: Pat
         with atomic_path(paths[key]) as tmp:
             tmp.write_bytes(png)
     paths["markdown"] = out_dir / "report.md"
-    write_text(paths["markdown"], render_markdown(results, run_info, {c: f for _, f, c in pngs}))
+    write_text(paths["markdown"], render_markdown(results, run_info, {c: f for _, f, c in pngs}, extra_tables))
     paths["html"] = out_dir / "report.html"
-    write_text(paths["html"], render_html(results, run_info, {c: png for (_, _, c), png in pngs.items()}))
+    write_text(paths["html"], render_html(results, run_info, {c: png for (_, _, c), png in pngs.items()},
+                                          extra_tables))
     return paths

@@ -12,9 +12,9 @@ import base64
 from html import escape
 from typing import Any
 
-from xlt.evaluate.report.markdown import how_to_read
+from xlt.evaluate.report.markdown import ExtraTables, how_to_read
 from xlt.evaluate.report.run_info import summary_items, title, zero_shot_warning
-from xlt.evaluate.report.table import Cell, Table, build_table
+from xlt.evaluate.report.table import Cell, Table, build_extra_table, build_table, metric_notes
 
 CSS = """
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328;
@@ -41,8 +41,12 @@ figcaption { color: #57606a; font-size: .9rem; }
 """
 
 
-def render_html(results: dict[str, Any], run_info: dict[str, Any], figures: dict[str, bytes]) -> str:
-    """The whole report as one HTML page; ``figures`` maps a caption to PNG bytes."""
+def render_html(results: dict[str, Any], run_info: dict[str, Any], figures: dict[str, bytes],
+                extra_tables: ExtraTables | None = None) -> str:
+    """The whole report as one HTML page; ``figures`` maps a caption to PNG bytes.
+
+    ``extra_tables`` (title -> row -> column -> value) adds one section per table after the figures.
+    """
     warning = zero_shot_warning(run_info)
     summary = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in summary_items(run_info))
     images = "".join(
@@ -50,6 +54,10 @@ def render_html(results: dict[str, Any], run_info: dict[str, Any], figures: dict
         f"<figcaption>{escape(caption)}</figcaption></figure>"
         for caption, png in figures.items()
     )
+    notes = metric_notes(results)
+    notes_html = ('<ul class="how">' + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>") if notes else ""
+    extra = "".join(f'<h2>{escape(caption)}</h2><div class="scroll">{_table_html(build_extra_table(data))}</div>'
+                    for caption, data in (extra_tables or {}).items())
     return "\n".join([
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -61,7 +69,9 @@ def render_html(results: dict[str, Any], run_info: dict[str, Any], figures: dict
         "<h2>Results</h2>",
         f'<p class="how">{escape(how_to_read(results))}</p>',
         f'<div class="scroll">{_table_html(build_table(results))}</div>',
+        notes_html,
         images,
+        extra,
         "</body></html>",
         "",
     ])
@@ -83,4 +93,5 @@ def _table_html(table: Table) -> str:
         f'<tr{" class=first-summary" if i == 0 else ""}>{"".join(_cell(c) for c in row)}</tr>'
         for i, row in enumerate(table.summary)
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody><tfoot>{foot}</tfoot></table>"
+    foot = f"<tfoot>{foot}</tfoot>" if foot else ""
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>{foot}</table>"

@@ -7,10 +7,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from xlt.evaluate.report.run_info import summary_items, title, zero_shot_warning
-from xlt.evaluate.report.table import build_table, metric_label
+from xlt.evaluate.report.table import Table, build_extra_table, build_table, metric_label, metric_notes
+
+ExtraTables = Mapping[str, Mapping[str, Mapping[str, Any]]]  # title -> row -> column -> value
 
 
 def how_to_read(results: dict[str, Any]) -> str:
@@ -24,7 +27,21 @@ def how_to_read(results: dict[str, Any]) -> str:
 
 def render_table(results: dict[str, Any]) -> str:
     """The main table as an aligned Markdown pipe table (readable as plain text in a terminal)."""
-    table = build_table(results)
+    return _pipe_table(build_table(results))
+
+
+def render_extra_table(data: Mapping[str, Mapping[str, Any]], corner: str = "") -> str:
+    """An extra row x column table (e.g. entity type x language F1) as an aligned Markdown pipe table.
+
+    >>> print(render_extra_table({"PER": {"en": 0.9, "de": 0.75}}, "Entity type"))
+    | Entity type | en   | de   |
+    |-------------|------|------|
+    | PER         | 90.0 | 75.0 |
+    """
+    return _pipe_table(build_extra_table(data, corner))
+
+
+def _pipe_table(table: Table) -> str:
     lines = [table.header, *([c.text for c in row] for row in table.rows + table.summary)]
     widths = [max(len(line[i]) for line in lines) for i in range(len(table.header))]
 
@@ -39,14 +56,23 @@ def render_table(results: dict[str, Any]) -> str:
     return "\n".join([join(lines[0]), rule, *body])
 
 
-def render_markdown(results: dict[str, Any], run_info: dict[str, Any], figures: dict[str, str]) -> str:
-    """The whole report; ``figures`` maps a caption to a PNG path relative to the report."""
+def render_markdown(results: dict[str, Any], run_info: dict[str, Any], figures: dict[str, str],
+                    extra_tables: ExtraTables | None = None) -> str:
+    """The whole report; ``figures`` maps a caption to a PNG path relative to the report.
+
+    ``extra_tables`` (title -> row -> column -> value) adds one section per table after the figures.
+    """
     parts = [f"# {title(run_info)}", ""]
     warning = zero_shot_warning(run_info)
     if warning:
         parts += [f"> **⚠ {warning}**", ""]
     parts += [f"- **{label}:** {text}" for label, text in summary_items(run_info)]
     parts += ["", "## Results", "", how_to_read(results), "", render_table(results), ""]
+    notes = metric_notes(results)
+    if notes:
+        parts += [*(f"- {note}" for note in notes), ""]
     for caption, path in figures.items():
         parts += [f"### {caption}", "", f"![{caption}]({path})", ""]
+    for caption, data in (extra_tables or {}).items():
+        parts += [f"## {caption}", "", render_extra_table(data), ""]
     return "\n".join(parts)

@@ -2,7 +2,8 @@
 
 Scores are shown x100 with one decimal; intervals in brackets. One row per language (source
 languages first, marked), one column per system's primary metric, then the main system's other
-metrics; summary rows give source score, target mean and transfer gap per system.
+metrics; summary rows give source score, target mean and transfer gap per system. Extra tables
+(:func:`build_extra_table`, e.g. F1 per entity type and language) are plain row x column grids.
 
 >>> t = build_table(SAMPLE)
 >>> t.header
@@ -13,11 +14,16 @@ metrics; summary rows give source score, target mean and transfer gap per system
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-METRIC_LABELS = {"accuracy": "Accuracy", "macro_f1": "Macro-F1"}
+METRIC_LABELS = {
+    "accuracy": "Accuracy", "macro_f1": "Macro-F1",
+    "entity_f1": "Entity F1", "word_accuracy": "Word accuracy",
+    "exact_match": "Exact match", "qa_f1": "F1",
+    "exact_match_mlqa": "Exact match (MLQA)", "qa_f1_mlqa": "F1 (MLQA)",
+}
 
 
 @dataclass
@@ -100,6 +106,43 @@ def build_table(results: dict[str, Any]) -> Table:
         summary.append([Cell(label), Cell(""), *cells, *(Cell("") for _ in extra)])
     n_source = sum(lang in sources for lang in ordered_languages(results))
     return Table(header, rows, summary, n_source)
+
+
+def build_extra_table(data: Mapping[str, Mapping[str, Any]], corner: str = "") -> Table:
+    """A row label -> column label -> value grid as a :class:`Table` (columns in first-seen order).
+
+    Floats are scores shown x100 with one decimal, ints as they are (counts), ``None`` as a dash.
+
+    >>> t = build_extra_table({"PER": {"en": 0.9, "de": 0.75}, "LOC": {"de": 0.5}}, "Entity type")
+    >>> t.header, [[c.text for c in row] for row in t.rows]
+    (['Entity type', 'en', 'de'], [['PER', '90.0', '75.0'], ['LOC', '—', '50.0']])
+    """
+    columns = list(dict.fromkeys(col for row in data.values() for col in row))
+    rows = [[Cell(str(label)), *(Cell(_extra_value(values.get(col))) for col in columns)]
+            for label, values in data.items()]
+    return Table([corner, *map(str, columns)], rows)
+
+
+def metric_notes(results: dict[str, Any]) -> list[str]:
+    """One line per metric saying what it measures, then the per-language normalisation (MLQA), if any."""
+    descriptions = results.get("metric_descriptions") or {}
+    notes = [f"{metric_label(m)}: {descriptions[m]}" for m in results.get("metrics", []) if m in descriptions]
+    main = main_system(results)
+    per_lang: dict[str, list[str]] = {}
+    for lang, row in (results["systems"][main].get("languages", {}) if main else {}).items():
+        for text in (row or {}).get("normalisation", {}).values():
+            if text not in per_lang.setdefault(lang, []):
+                per_lang[lang].append(text)
+    notes += [f"Normalisation for {lang}: {'; '.join(texts)}" for lang, texts in per_lang.items() if texts]
+    return notes
+
+
+def _extra_value(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return fmt(value)
+    return str(value)
 
 
 def _score_cell(scores: dict[str, Any] | None, metric: str) -> Cell:

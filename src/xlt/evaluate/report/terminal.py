@@ -7,12 +7,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from xlt.evaluate.report.table import Cell, build_table, metric_label
+from xlt.evaluate.report.table import Cell, build_extra_table, build_table, metric_label
 
 
 def rich_table(results: dict[str, Any]) -> RichTable:
@@ -26,6 +27,17 @@ def rich_table(results: dict[str, Any]) -> RichTable:
         out.add_row(*map(_text, row), style="yellow" if i < table.source_rows else None,
                     end_section=i == len(table.rows) - 1)
     for row in table.summary:
+        out.add_row(*map(_text, row))
+    return out
+
+
+def rich_extra_table(title: str, data: Mapping[str, Mapping[str, Any]], corner: str = "") -> RichTable:
+    """An extra row x column table (e.g. entity type x language F1, scores x100) for the terminal."""
+    table = build_extra_table(data, corner)
+    out = RichTable(title=title)
+    for i, name in enumerate(table.header):
+        out.add_column(name, justify="left" if i == 0 else "right")
+    for row in table.rows:
         out.add_row(*map(_text, row))
     return out
 
