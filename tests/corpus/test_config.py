@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 
 import pytest
 from pydantic import ValidationError
@@ -115,3 +116,124 @@ def test_real_xnli_pool(xlt_data):
     test_ids = set(values(parts["test"], "id"))
     assert not test_ids & set(values(parts["train"], "id")) and not test_ids & set(values(parts["dev"], "id"))
     assert langs(parts["test"]) == ["de", "en"] and parts["test"].num_rows == 2 * len(test_ids)
+
+
+# ---- tagging and QA data ---------------------------------------------------------------------------------
+
+def iob2(ids, words=("Bob", "ran")):
+    return "".join(f"# sent_id = {i}\n1\t{words[0]}\tB-PER\t-\t-\n2\t{words[1]}\tO\t-\t-\n\n" for i in ids)
+
+
+@pytest.fixture
+def ner_files(write, tmp_path):
+    """en train (ids t0..t19), en/de/zh test files (ids p0..p4, parallel) and a second zh test (g0..g2)."""
+    write("ner/en_train.iob2", iob2([f"t{i}" for i in range(20)]))
+    for lang in ("en", "de", "zh"):
+        write(f"ner/{lang}_pud.iob2", iob2([f"p{i}" for i in range(5)]))
+    write("ner/zh_gsd.iob2", iob2([f"g{i}" for i in range(3)]))
+    return tmp_path / "ner"
+
+
+def test_list_of_test_specs_two_of_one_language_need_a_name(ner_files):
+    tests = [{"format": "iob2", "path": str(ner_files / f"{lang}_pud.iob2"), "languages": [lang]}
+             for lang in ("de", "zh")]
+    gsd = {"format": "iob2", "path": str(ner_files / "zh_gsd.iob2"), "languages": ["zh"]}
+    train = f"iob2:{ner_files}/en_train.iob2"
+    with pytest.raises(ConfigError, match="test specs 2 .* and 3 .* both give language 'zh'; give one a name"):
+        DataConfig(train=train, test=[*tests, gsd], source_languages=["en"]).load()
+    cfg = DataConfig(train=train, test=[*tests, {**gsd, "name": "zh-gsd"}], source_languages=["en"])
+    parts = cfg.load()
+    assert cfg.task == "tagging" and parts["test"].column_names == ["id", "lang", "tokens", "tags"]
+    assert langs(parts["test"]) == ["de", "zh", "zh-gsd"] and parts["test"].num_rows == 13
+    assert (parts["train"].num_rows, parts["dev"].num_rows) == (18, 2)  # dev carved from train by item
+    assert cfg.split_manifest()["target_languages"] == ["de", "zh", "zh-gsd"]
+    assert cfg.source_of("test") == ", ".join(t["path"] for t in [*tests, gsd])
+
+
+def test_list_of_train_specs_is_merged_but_ids_must_not_repeat(ner_files, write):
+    write("ner/en_more.iob2", iob2(["m0", "m1"]))
+    test = f"iob2:{ner_files}/{{lang}}_pud.iob2"
+    cfg = DataConfig(train=[f"iob2:{ner_files}/en_train.iob2", f"iob2:{ner_files}/en_more.iob2"], test=test,
+                     source_languages=["en"], split={"train": 0.9, "dev": 0.1, "test": 0.0})
+    parts = cfg.load()
+    assert parts["train"].num_rows + parts["dev"].num_rows == 22
+    assert langs(parts["test"]) == ["de", "en", "zh"]
+    write("ner/en_again.iob2", iob2(["t3"]))
+    again = DataConfig(train=[f"iob2:{ner_files}/en_train.iob2", f"iob2:{ner_files}/en_again.iob2"], test=test,
+                       source_languages=["en"])
+    with pytest.raises(DataError, match="train specs 1 .* and 2 .* both have id 't3' in language 'en'"):
+        again.load()
+
+
+def test_leakage_check_on_tagging_ids(ner_files):
+    spec = f"iob2:{ner_files}/{{lang}}_pud.iob2"
+    with pytest.raises(DataError, match="test item\\(s\\) also occur in train"):
+        DataConfig(train=spec, test=spec, source_languages=["en"], target_languages=["de"]).load()
+
+
+def test_index_ids_of_two_files_overlap_unless_allowed(write, tmp_path):
+    """CoNLL-2002/token-TSV ids are sentence indices: train and test files share them."""
+    write("esp.train", "".join(f"w{i} X B-PER\n\n" for i in range(10)))
+    write("esp.testb", "".join(f"v{i} X O\n\n" for i in range(4)))
+    fields = {"train": f"conll2002:{tmp_path}/esp.train", "source_languages": ["es"],
+              "test": {"format": "conll2002", "path": str(tmp_path / "esp.testb"), "languages": ["es"]}}
+    with pytest.raises(DataError, match="test item\\(s\\) also occur in train"):
+        DataConfig(**fields).load()
+    assert DataConfig(**fields, allow_overlap=True).load()["test"].num_rows == 4
+
+
+def test_specs_of_different_tasks_are_rejected(ner_files):
+    with pytest.raises(ValidationError, match="different tasks \\(train: tagging, test: classification\\)"):
+        DataConfig(train=f"iob2:{ner_files}/en_train.iob2", test="xnli")
+    with pytest.raises(ValidationError, match="empty list"):
+        DataConfig(train=f"iob2:{ner_files}/en_train.iob2", test=[])
+
+
+def test_qa_pool_split_keeps_translations_together(write, tmp_path):
+    for lang, who in (("en", "Bob"), ("de", "Bobby")):
+        qas = [{"id": f"q{i}", "question": f"Q{i}?", "answers": [{"text": who, "answer_start": 0}]} for i in range(20)]
+        doc = {"data": [{"paragraphs": [{"context": f"{who} ran.", "qas": qas}]}]}
+        write(f"qa/{lang}.json", json.dumps(doc))
+    cfg = DataConfig(pool=f"squad:{tmp_path}/qa/{{lang}}.json", source_languages=["en"])
+    parts = cfg.load()
+    assert cfg.task == "qa" and parts["test"].column_names == ["id", "lang", "question", "context", "answers"]
+    test_ids = set(values(parts["test"], "id"))
+    assert not test_ids & set(values(parts["train"], "id")) and parts["test"].num_rows == 2 * len(test_ids)
+
+
+# ---- the real recipes --------------------------------------------------------------------------------------
+
+def test_real_ner_recipe_with_named_test_files(xlt_data):
+    uner = "$XLT_DATA/uner/"
+    test = [{"format": "iob2", "path": uner + "en_ewt-ud-test.iob2", "languages": ["en"]},
+            {"format": "iob2", "path": uner + "en_pud-ud-test.iob2", "languages": ["en"], "name": "en-pud"},
+            {"format": "iob2", "path": uner + "de_pud-ud-test.iob2", "languages": ["de"]},
+            {"format": "iob2", "path": uner + "zh_pud-ud-test.iob2", "languages": ["zh"]},
+            {"format": "iob2", "path": uner + "zh_gsd-ud-test.iob2", "languages": ["zh"], "name": "zh-gsd"}]
+    cfg = DataConfig(train=f"iob2:{uner}en_ewt-ud-dev.iob2", test=test, source_languages=["en"],
+                     target_languages=["de", "zh", "zh-gsd"])
+    parts = cfg.load()
+    assert parts["train"].num_rows + parts["dev"].num_rows == 2001
+    counts = Counter(values(parts["test"], "lang"))
+    assert counts == {"en": 2077, "de": 1000, "zh": 1000, "zh-gsd": 500}  # en-pud is neither source nor target
+
+
+def test_real_pos_recipe(xlt_data):
+    cfg = DataConfig(train="token-tsv:$XLT_DATA/ud_en/xtreme_udpos/train-en.tsv",
+                     dev={"format": "conllu", "path": "$XLT_DATA/ud_en/ewt/en_ewt-ud-dev.conllu"},
+                     test="conllu:$XLT_DATA/ud_pud/{lang}_pud-ud-test.conllu", source_languages=["en"],
+                     target_languages=["de", "es", "fr", "zh"])
+    parts = cfg.load()
+    assert (parts["train"].num_rows, parts["dev"].num_rows, parts["test"].num_rows) == (21253, 2001, 5000)
+
+
+def test_real_qa_recipe_and_xquad_pool(xlt_data):
+    train = {"format": "squad", "path": "$XLT_DATA/tydiqa_goldp/tydiqa.goldp.en.train.json",
+             "duplicate_ids": "suffix"}
+    cfg = DataConfig(train=train, test="squad:$XLT_DATA/xquad/xquad.{lang}.json", source_languages=["en"],
+                     target_languages=["de", "es", "zh"])
+    parts = cfg.load()
+    assert parts["train"].num_rows + parts["dev"].num_rows == 3696 and parts["test"].num_rows == 4 * 1190
+    pool = DataConfig(pool="squad:$XLT_DATA/xquad/xquad.{lang}.json", source_languages=["en"]).load()
+    test_ids = set(values(pool["test"], "id"))
+    assert pool["test"].num_rows == 4 * len(test_ids) and not test_ids & set(values(pool["train"], "id"))

@@ -5,7 +5,20 @@ from __future__ import annotations
 import datasets
 import pytest
 
-from xlt.corpus.schema import COLUMNS, PAIR_COLUMNS, is_pair, make_dataset, validate_dataset, values
+from xlt.corpus.schema import (
+    COLUMNS,
+    PAIR_COLUMNS,
+    QA_COLUMNS,
+    TAGGING_COLUMNS,
+    TASK_SCHEMAS,
+    is_pair,
+    make_dataset,
+    task_columns,
+    task_features,
+    task_of,
+    validate_dataset,
+    values,
+)
 from xlt.errors import DataError
 
 
@@ -48,3 +61,68 @@ def test_validate_types_empty_values_and_duplicates():
     with pytest.raises(DataError, match="occurs twice"):
         validate_dataset(make_dataset(single(id=["1", "1"])))
     validate_dataset(make_dataset(single(id=["1", "1"], lang=["en", "de"])))  # translations share an id
+
+
+# ---- tagging and QA schemas -----------------------------------------------------------------------------
+
+def tagging(**overrides):
+    cols = {"id": ["s1", "s2"], "lang": ["en", "en"], "tokens": [["Bob", "ran"], ["Hi"]],
+            "tags": [["B-PER", "O"], ["O"]]}
+    cols.update(overrides)
+    return cols
+
+
+def qa(**overrides):
+    cols = {"id": ["q1"], "lang": ["de"], "question": ["Wer?"], "context": ["Bob lief."],
+            "answers": [{"text": ["Bob"], "answer_start": [0]}]}
+    cols.update(overrides)
+    return cols
+
+
+def test_task_schemas_and_features():
+    assert TASK_SCHEMAS == {"classification": COLUMNS, "tagging": TAGGING_COLUMNS, "qa": QA_COLUMNS}
+    assert task_features("tagging") == datasets.Features({
+        "id": datasets.Value("string"), "lang": datasets.Value("string"),
+        "tokens": datasets.List(datasets.Value("string")), "tags": datasets.List(datasets.Value("string"))})
+    assert task_features("qa")["answers"] == {"text": datasets.List(datasets.Value("string")),
+                                              "answer_start": datasets.List(datasets.Value("int32"))}
+    assert task_columns("classification", pair=True) == PAIR_COLUMNS
+    with pytest.raises(ValueError, match="unknown task"):
+        task_columns("parsing")
+
+
+def test_make_and_validate_tagging_and_qa():
+    tagged = validate_dataset(make_dataset(tagging()))
+    assert tuple(tagged.column_names) == TAGGING_COLUMNS and task_of(tagged.column_names) == "tagging"
+    assert values(tagged, "tokens") == [["Bob", "ran"], ["Hi"]]
+    answered = validate_dataset(make_dataset(qa()))
+    assert tuple(answered.column_names) == QA_COLUMNS and answered.features == task_features("qa")
+    unanswered = make_dataset(qa(answers=[{"text": [], "answer_start": []}]))
+    validate_dataset(unanswered)
+
+
+@pytest.mark.parametrize("overrides,field,match", [
+    ({"tags": [["B-PER"], ["O"]]}, "tags", "2 tokens but 1 tags"),
+    ({"tokens": [[], ["Hi"]], "tags": [[], ["O"]]}, "tokens", "no tokens in row 0"),
+    ({"tokens": [["Bob", " "], ["Hi"]]}, "tokens", "empty value at position 1 of row 0"),
+    ({"id": ["s1", "s1"]}, "id", "occurs twice"),
+])
+def test_validate_bad_tagging(overrides, field, match):
+    with pytest.raises(DataError, match=match) as e:
+        validate_dataset(make_dataset(tagging(**overrides)), source="ner.iob2")
+    assert e.value.field == field
+
+
+def test_validate_bad_qa():
+    with pytest.raises(DataError, match="'Bob', is not at answer_start 1") as e:
+        validate_dataset(make_dataset(qa(answers=[{"text": ["Bob"], "answer_start": [1]}])))
+    assert e.value.field == "answer_start"
+    with pytest.raises(DataError, match="empty value") as e:
+        validate_dataset(make_dataset(qa(question=[" "])))
+    assert e.value.field == "question"
+    with pytest.raises(DataError, match="missing column") as e:
+        validate_dataset(datasets.Dataset.from_dict({k: v for k, v in qa().items() if k != "answers"}))
+    assert e.value.field == "answers"
+    with pytest.raises(DataError, match="lists of strings") as e:
+        validate_dataset(datasets.Dataset.from_dict(tagging(tags=[[1, 2], [3]])))
+    assert e.value.field == "tags"

@@ -136,3 +136,97 @@ def test_load_real_presets(xlt_data):
     assert sib.num_rows == 6 * 204
     xnli = DataSpec.parse("xnli", languages=["en", "de"], limit=10).load()
     assert xnli.num_rows == 20 and "text_pair" in xnli.column_names
+
+
+# ---- tagging and QA formats ------------------------------------------------------------------------------
+
+CONLLU = "# sent_id = s1\n" + "1\tHi\thi\tINTJ\tUH\t_\t0\troot\t_\t_\n" + "\n"
+IOB2 = "# sent_id = s1\n1\tBob\tB-PER\t-\t-\n2\tran\tO\t-\t-\n\n# sent_id = s2\n1\tSue\tI-PER\t-\t-\n"
+SQUAD = ('{"data": [{"paragraphs": [{"context": "Bob ran.", "qas": [{"id": "q1", "question": "Who?", '
+         '"answers": [{"text": "Bob", "answer_start": 1}]}, {"id": "q2", "question": "Did he?", '
+         '"answers": [{"text": "ran", "answer_start": 4}]}]}]}]}')
+
+
+@pytest.mark.parametrize("text,format,path,task", [
+    ("conllu:$XLT_DATA/ud_pud/{lang}_pud-ud-test.conllu", "conllu", "$XLT_DATA/ud_pud/{lang}_pud-ud-test.conllu",
+     "tagging"),
+    ("iob2:uner/de.iob2", "iob2", "uner/de.iob2", "tagging"),
+    ("conll2002:esp.train", "conll2002", "esp.train", "tagging"),
+    ("token-tsv:udpos/train-en.tsv", "token-tsv", "udpos/train-en.tsv", "tagging"),
+    ("squad:$XLT_DATA/xquad/xquad.{lang}.json", "squad", "$XLT_DATA/xquad/xquad.{lang}.json", "qa"),
+    ("data/de.conllu", "conllu", "data/de.conllu", "tagging"),
+    ("data/de.iob2", "iob2", "data/de.iob2", "tagging"),
+    ("tsv:x.tsv", "tsv", "x.tsv", "classification"),
+    ("builtin:emoji-groups", "builtin:emoji-groups", None, "classification"),
+])
+def test_parse_reader_formats_and_task(text, format, path, task):
+    spec = DataSpec.parse(text)
+    assert (spec.format, spec.path, spec.task) == (format, path, task)
+
+
+@pytest.mark.parametrize("text,overrides,match", [
+    ("tsv:x.tsv", {"repair": True}, "repair is an option of the iob2/conll2002 format, not of tsv"),
+    ("iob2:x.iob2", {"tag_column": "xpos"}, "tag_column is an option of the conllu format"),
+    ("conllu:x.conllu", {"tag_column": "deprel"}, "tag_column"),
+    ("squad:x.json", {"duplicate_ids": "drop"}, "duplicate_ids"),
+    ("conllu:x.conllu", {"columns": {"text": "t"}}, "options of table formats"),
+    ("conllu:", {}, "needs a path"),
+    ("iob2:x/{lang}.iob2", {"languages": ["en", "de"], "name": "pud"}, "put \\{lang\\} in it"),
+    ("iob2:x.iob2", {"name": " "}, "non-empty"),
+])
+def test_reader_spec_validation_errors(text, overrides, match):
+    with pytest.raises(ConfigError, match=match):
+        DataSpec.parse(text, **overrides)
+
+
+def test_load_reader_formats_with_options_and_limit(write, tmp_path, monkeypatch):
+    write("d/en.conllu", CONLLU)
+    write("d/en.iob2", IOB2)
+    write("d/en.json", SQUAD)
+    monkeypatch.setenv("XLT_DATA", str(tmp_path))
+    conllu = DataSpec.parse("conllu:$XLT_DATA/d/{lang}.conllu", tag_column="xpos").load()
+    assert conllu[0] == {"id": "s1", "lang": "en", "tokens": ["Hi"], "tags": ["UH"]}
+    with pytest.raises(DataError, match="does not continue"):
+        DataSpec.parse("iob2:$XLT_DATA/d/{lang}.iob2").load()
+    iob2 = DataSpec.parse("iob2:$XLT_DATA/d/{lang}.iob2", repair=True).load()
+    assert values(iob2, "tags") == [["B-PER", "O"], ["B-PER"]]
+    assert DataSpec.parse("iob2:$XLT_DATA/d/{lang}.iob2", limit=1).load().num_rows == 1
+    squad = DataSpec.parse("squad:$XLT_DATA/d/{lang}.json", repair_offsets=True, limit=1).load()
+    assert squad.num_rows == 1 and squad[0]["answers"] == {"text": ["Bob"], "answer_start": [0]}
+    with pytest.raises(ConfigError, match="say which language"):
+        DataSpec.parse("squad:$XLT_DATA/d/en.json").load()
+    one = DataSpec.parse("squad:$XLT_DATA/d/en.json", languages=["en"], repair_offsets=True).load()
+    assert values(one, "id") == ["q1", "q2"]
+
+
+def test_name_replaces_the_lang_value(write, tmp_path):
+    for lang in ("en", "de"):
+        write(f"{lang}_pud.iob2", IOB2.replace("I-PER", "B-PER"))
+    template = f"iob2:{tmp_path}/{{lang}}_pud.iob2"
+    named = DataSpec.parse(template, name="{lang}-pud").load()
+    assert values(named, "lang") == ["de-pud"] * 2 + ["en-pud"] * 2
+    assert named.column_names == ["id", "lang", "tokens", "tags"]
+    assert values(DataSpec.parse(template, languages=["de"], name="de-x").load(), "lang") == ["de-x"] * 2
+    with pytest.raises(ConfigError, match="one name"):
+        DataSpec.parse(template, name="pud").load()
+
+
+def test_yaml_spec_with_reader_options(tmp_path, write):
+    write("data/zh_gsd.iob2", IOB2)
+    spec_file = write("specs/zh_gsd.yaml", "format: iob2\npath: ../data/zh_gsd.iob2\nlanguages: [zh]\n"
+                                           "name: zh-gsd\nrepair: true\n")
+    ds = DataSpec.parse(str(spec_file)).load()
+    assert values(ds, "lang") == ["zh-gsd"] * 2
+
+
+def test_load_real_reader_formats(xlt_data):
+    de = DataSpec.parse("conllu:$XLT_DATA/ud_pud/{lang}_pud-ud-test.conllu", languages=["de"]).load()
+    assert de.num_rows == 1000 and set(values(de, "lang")) == {"de"}
+    every = DataSpec.parse("conllu:$XLT_DATA/ud_pud/{lang}_pud-ud-test.conllu", limit=5).load()
+    assert every.num_rows == 25 and sorted(set(values(every, "lang"))) == ["de", "en", "es", "fr", "zh"]
+    xquad = DataSpec.parse("squad:$XLT_DATA/xquad/xquad.{lang}.json", languages=["de", "zh"], limit=10).load()
+    assert xquad.num_rows == 20 and xquad.features["answers"]["answer_start"].feature.dtype == "int32"
+    esp = DataSpec.parse("conll2002:$XLT_DATA/conll2002/esp.testb", languages=["es"], repair=True).load()
+    assert esp.num_rows == 1517
+    udpos = DataSpec.parse("token-tsv:$XLT_DATA/ud_en/xtreme_udpos/dev-en.tsv", languages=["en"], limit=3).load()
+    assert udpos.num_rows == 3

@@ -1,7 +1,8 @@
 """Corpus step: read, check and split multilingual data into one schema.
 
 Every reader returns a ``datasets.Dataset`` with the columns ``id`` (item id, shared by translations),
-``lang``, ``text``, ``text_pair`` (pair data only) and ``label`` (label name).
+``lang`` and, by task (see :mod:`xlt.corpus.schema`): classification ``text``, ``text_pair`` (pair data
+only), ``label`` (label name); tagging ``tokens``, ``tags``; qa ``question``, ``context``, ``answers``.
 
 >>> from xlt.corpus import DataSpec, split_by_item
 >>> ds = DataSpec.parse("builtin:emoji-groups", languages=["en", "ja"]).load()
@@ -16,26 +17,47 @@ from xlt.corpus.paths import expand_env, language_files
 from xlt.corpus.readers import (
     BUILTINS,
     PRESETS,
+    READERS,
     Columns,
     load_builtin,
+    read_conll2002,
+    read_conllu,
+    read_iob2,
     read_pawsx,
     read_preset,
     read_sib200,
+    read_squad,
     read_table,
+    read_token_tsv,
     read_xnli,
 )
 from xlt.corpus.sampling import sample_languages
 from xlt.corpus.schema import (
+    ANSWERS,
     COLUMNS,
+    CONTEXT,
     ID,
     LABEL,
     LANG,
     PAIR_COLUMNS,
+    QA_COLUMNS,
+    QA_FEATURES,
+    QUESTION,
+    TAGGING_COLUMNS,
+    TAGGING_FEATURES,
+    TAGS,
+    TASK_SCHEMAS,
+    TASKS,
     TEXT,
     TEXT_PAIR,
+    TOKENS,
+    Task,
     features,
     is_pair,
     make_dataset,
+    task_columns,
+    task_features,
+    task_of,
     validate_dataset,
 )
 from xlt.corpus.spec import FORMATS, DataSpec
@@ -43,9 +65,12 @@ from xlt.corpus.split import split_by_item, split_manifest
 from xlt.corpus.subset import select_ids, select_languages
 
 __all__ = [
-    "BUILTINS", "COLUMNS", "FORMATS", "ID", "LABEL", "LANG", "PAIR_COLUMNS", "PRESETS", "TEXT", "TEXT_PAIR",
-    "Columns", "DataConfig", "DataSpec", "SplitConfig", "check_no_leakage", "expand_env", "features",
-    "is_pair", "language_files", "load_builtin", "make_dataset", "read_pawsx", "read_preset", "read_sib200",
-    "read_table", "read_xnli", "sample_languages", "select_ids", "select_languages", "shared_ids",
-    "split_by_item", "split_manifest", "validate_dataset",
+    "ANSWERS", "BUILTINS", "COLUMNS", "CONTEXT", "FORMATS", "ID", "LABEL", "LANG", "PAIR_COLUMNS", "PRESETS",
+    "QA_COLUMNS", "QA_FEATURES", "QUESTION", "READERS", "TAGGING_COLUMNS", "TAGGING_FEATURES", "TAGS",
+    "TASKS", "TASK_SCHEMAS", "TEXT", "TEXT_PAIR", "TOKENS", "Columns", "DataConfig", "DataSpec", "SplitConfig",
+    "Task", "check_no_leakage", "expand_env", "features", "is_pair", "language_files", "load_builtin",
+    "make_dataset", "read_conll2002", "read_conllu", "read_iob2", "read_pawsx", "read_preset", "read_sib200",
+    "read_squad", "read_table", "read_token_tsv", "read_xnli", "sample_languages", "select_ids",
+    "select_languages", "shared_ids", "split_by_item", "split_manifest", "task_columns", "task_features",
+    "task_of", "validate_dataset",
 ]

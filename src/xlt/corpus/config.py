@@ -2,7 +2,11 @@
 
 Either separate ``train`` / ``dev`` (optional) / ``test`` specs, or one ``pool`` split by item. Train and
 dev keep the ``source_languages``; test keeps the sources (for the source score) and the
-``target_languages`` (default: every other language of the test data).
+``target_languages`` (default: every other language of the test data). ``train``, ``dev`` and ``test`` may
+each be a list of specs (files whose paths do not share one ``{lang}`` pattern): train/dev parts are merged
+(the same language may come from several files; an id may not repeat), test parts must give distinct
+``lang`` values, so two test sets of one language need a spec ``name`` (e.g. ``name: zh-gsd``). Every
+spec must be of one task (classification, tagging or qa); splitting and the leakage check use ``id`` only.
 
 >>> cfg = DataConfig(pool="builtin:emoji-groups", source_languages=["en"], target_languages=["de"])
 >>> parts = cfg.load()
@@ -15,13 +19,14 @@ dev keep the ``source_languages``; test keeps the sources (for the source score)
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 import datasets
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from xlt.corpus.leakage import check_no_leakage, shared_ids
-from xlt.corpus.schema import LANG, values
+from xlt.corpus.schema import ID, LANG, Task, values
 from xlt.corpus.spec import DataSpec
 from xlt.corpus.split import split_by_item, split_manifest
 from xlt.corpus.subset import select_languages
@@ -63,13 +68,19 @@ class DataConfig(BaseModel):
 
     >>> DataConfig(train="builtin:emoji-groups", test="builtin:emoji-groups").split.train
     0.7
+    >>> cfg = DataConfig(train="iob2:$XLT_DATA/uner/en_ewt-ud-dev.iob2", source_languages=["en"],
+    ...                  test=[{"format": "iob2", "path": "$XLT_DATA/uner/zh_pud-ud-test.iob2", "languages": ["zh"]},
+    ...                        {"format": "iob2", "path": "$XLT_DATA/uner/zh_gsd-ud-test.iob2", "languages": ["zh"],
+    ...                         "name": "zh-gsd"}])
+    >>> cfg.task, len(cfg.test)
+    ('tagging', 2)
     """
 
     model_config = ConfigDict(extra="forbid")
 
-    train: DataSpec | None = None
-    dev: DataSpec | None = None
-    test: DataSpec | None = None
+    train: DataSpec | list[DataSpec] | None = None
+    dev: DataSpec | list[DataSpec] | None = None
+    test: DataSpec | list[DataSpec] | None = None
     pool: DataSpec | None = None
     split: SplitConfig = Field(default_factory=SplitConfig)
     source_languages: list[str] | None = None
@@ -81,6 +92,10 @@ class DataConfig(BaseModel):
     @field_validator("train", "dev", "test", "pool", mode="before")
     @classmethod
     def _parse_spec(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            if not value:
+                raise ValueError("an empty list of data specs; give at least one")
+            return [DataSpec.parse(v) if isinstance(v, str) else v for v in value]
         return DataSpec.parse(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
@@ -93,7 +108,31 @@ class DataConfig(BaseModel):
             langs = getattr(self, name)
             if langs is not None and (not langs or len(set(langs)) != len(langs)):
                 raise ValueError(f"{name} must be a non-empty list without duplicates, got {langs}")
+        tasks = {split: {spec.task for spec in self.specs(split)} for split in ("pool", "train", "dev", "test")}
+        if len(set().union(*tasks.values())) > 1:
+            found = ", ".join(f"{split}: {'/'.join(sorted(t))}" for split, t in tasks.items() if t)
+            raise ValueError(f"the data specs are of different tasks ({found}); all must be of one task")
         return self
+
+    @property
+    def task(self) -> Task:
+        """The task of the data (``classification``, ``tagging`` or ``qa``), from the specs' formats."""
+        return next(spec.task for split in ("pool", "train", "test") for spec in self.specs(split))
+
+    def specs(self, split: str) -> list[DataSpec]:
+        """The specs of ``split`` (``train``, ``dev``, ``test`` or ``pool``) as a list (empty if none)."""
+        value = getattr(self, split)
+        return [] if value is None else value if isinstance(value, list) else [value]
+
+    def source_of(self, split: str) -> str | None:
+        """Where ``split``'s data come from, for messages: its spec path(s), or the pool's.
+
+        >>> DataConfig(train="tsv:a/{lang}.tsv", test=["tsv:b.tsv", "tsv:c.tsv"]).source_of("test")
+        'b.tsv, c.tsv'
+        """
+        specs = self.specs(split) or self.specs("pool")
+        paths = [spec.path or spec.format for spec in specs]
+        return ", ".join(paths) if paths else None
 
     def load(self) -> datasets.DatasetDict:
         """Load, split, filter by language and check for leakage; returns ``train``, ``dev``, ``test``."""
@@ -105,8 +144,10 @@ class DataConfig(BaseModel):
             train, dev, test = parts["train"], parts["dev"], parts["test"]
         else:
             assert self.train is not None and self.test is not None
-            train, test = self._for_sources(self.train).load(), self.test.load()
-            dev = self._for_sources(self.dev, self.dev_languages).load() if self.dev is not None else None
+            train = _load_all([self._for_sources(s) for s in self.specs("train")], "train")
+            test = _load_all(self.specs("test"), "test")
+            dev = (_load_all([self._for_sources(s, self.dev_languages) for s in self.specs("dev")], "dev")
+                   if self.dev is not None else None)
 
         sources = self.source_languages or sorted(set(values(train, LANG)))
         _require_languages(train, sources, "source_languages", "train")
@@ -154,6 +195,38 @@ class DataConfig(BaseModel):
         if self._manifest is None:
             raise ConfigError("call DataConfig.load() before split_manifest()")
         return self._manifest
+
+
+def _load_all(specs: list[DataSpec], split: str) -> datasets.Dataset:
+    """Load and concatenate ``specs``. Test parts must give distinct ``lang`` values; no ``(id, lang)``
+    may come from two parts."""
+    parts = [spec.load() for spec in specs]
+    if len(parts) == 1:
+        return parts[0]
+    first: dict[tuple[str, str], int] = {}
+    lang_from: dict[str, int] = {}
+    for i, part in enumerate(parts):
+        part_langs = set(values(part, LANG))
+        if split == "test":
+            for lang in sorted(part_langs):
+                if lang in lang_from:
+                    example = Path(specs[i].path).stem.split("-")[0] if specs[i].path else f"{lang}-2"
+                    raise ConfigError(
+                        f"test specs {lang_from[lang] + 1} ({_shown(specs[lang_from[lang]])}) and {i + 1} "
+                        f"({_shown(specs[i])}) both give language {lang!r}; give one a name to report it "
+                        f"apart (e.g. name: {example})")
+                lang_from[lang] = i
+        for key in zip(values(part, ID), values(part, LANG), strict=True):
+            if key in first and first[key] != i:
+                raise DataError(f"{split} specs {first[key] + 1} ({_shown(specs[first[key]])}) and {i + 1} "
+                                f"({_shown(specs[i])}) both have id {key[0]!r} in language {key[1]!r}; an id "
+                                "names one item per language", field=ID)
+            first.setdefault(key, i)
+    return datasets.concatenate_datasets(parts)
+
+
+def _shown(spec: DataSpec) -> str:
+    return spec.path or spec.format
 
 
 def _require_languages(ds: datasets.Dataset, languages: list[str], option: str, split: str) -> None:

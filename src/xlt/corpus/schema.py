@@ -1,17 +1,27 @@
-"""The one table layout every corpus reader returns, and a check for it.
+"""The table layouts corpus readers return (one per task), and a check for them.
 
-Columns: ``id`` (item id, shared by the translations of one item), ``lang``, ``text``,
-``text_pair`` (sentence-pair data only) and ``label`` (the label *name*; labels stay strings).
+Every task has ``id`` (item id, shared by the translations of one item) and ``lang``. Then:
+
+- ``classification``: ``text``, ``text_pair`` (sentence-pair data only) and ``label`` (the label *name*;
+  labels stay strings). All columns are strings.
+- ``tagging`` (NER, POS): ``tokens`` (the words, ``List(string)``) and ``tags`` (one tag per word,
+  ``List(string)``).
+- ``qa`` (extractive QA): ``question`` and ``context`` (strings) and ``answers``, the Hugging Face SQuAD
+  struct ``{"text": List(string), "answer_start": List(int32)}`` (character offsets into ``context``).
 
 >>> ds = make_dataset({"id": ["1"], "lang": ["en"], "text": ["Hi"], "label": ["greeting"]})
 >>> validate_dataset(ds, source="demo").column_names
 ['id', 'lang', 'text', 'label']
+>>> tagged = make_dataset({"id": ["s1"], "lang": ["en"], "tokens": [["Hi", "Bob"]], "tags": [["O", "B-PER"]]})
+>>> task_of(tagged.column_names), validate_dataset(tagged)[0]["tags"]
+('tagging', ['O', 'B-PER'])
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
+from typing import Any, Literal, get_args
 
 import datasets
 
@@ -29,6 +39,33 @@ COLUMNS: tuple[str, ...] = (ID, LANG, TEXT, LABEL)
 PAIR_COLUMNS: tuple[str, ...] = (ID, LANG, TEXT, TEXT_PAIR, LABEL)
 #: Columns whose values must not be empty or blank.
 NON_EMPTY: tuple[str, ...] = (ID, LANG, TEXT, TEXT_PAIR, LABEL)
+
+TOKENS = "tokens"
+TAGS = "tags"
+QUESTION = "question"
+CONTEXT = "context"
+ANSWERS = "answers"
+#: The two lists of the ``answers`` struct.
+ANSWER_TEXT = "text"
+ANSWER_START = "answer_start"
+
+Task = Literal["classification", "tagging", "qa"]
+TASKS: tuple[str, ...] = get_args(Task)
+#: Column order of a tagging dataset.
+TAGGING_COLUMNS: tuple[str, ...] = (ID, LANG, TOKENS, TAGS)
+#: Column order of an extractive-QA dataset.
+QA_COLUMNS: tuple[str, ...] = (ID, LANG, QUESTION, CONTEXT, ANSWERS)
+#: Task -> column order (classification: the single-text layout; pair data add ``text_pair``).
+TASK_SCHEMAS: dict[str, tuple[str, ...]] = {"classification": COLUMNS, "tagging": TAGGING_COLUMNS,
+                                            "qa": QA_COLUMNS}
+
+_STRING = datasets.Value("string")
+TAGGING_FEATURES = datasets.Features({ID: _STRING, LANG: _STRING, TOKENS: datasets.List(_STRING),
+                                      TAGS: datasets.List(_STRING)})
+QA_FEATURES = datasets.Features({
+    ID: _STRING, LANG: _STRING, QUESTION: _STRING, CONTEXT: _STRING,
+    ANSWERS: {ANSWER_TEXT: datasets.List(_STRING), ANSWER_START: datasets.List(datasets.Value("int32"))},
+})
 
 
 def column_names(pair: bool) -> tuple[str, ...]:
@@ -49,16 +86,61 @@ def features(pair: bool) -> datasets.Features:
     return datasets.Features({name: datasets.Value("string") for name in column_names(pair)})
 
 
-def make_dataset(columns: Mapping[str, Sequence[str]], *, pair: bool | None = None) -> datasets.Dataset:
-    """Build a schema dataset from column lists (``pair`` defaults to whether ``text_pair`` is given).
+def task_of(names: Collection[str]) -> Task:
+    """The task whose schema the column ``names`` are meant for: ``tokens``/``tags`` -> tagging,
+    ``question``/``context``/``answers`` -> qa, else classification.
+
+    >>> task_of(["id", "lang", "question", "context", "answers"])
+    'qa'
+    """
+    if TOKENS in names or TAGS in names:
+        return "tagging"
+    if QUESTION in names or CONTEXT in names or ANSWERS in names:
+        return "qa"
+    return "classification"
+
+
+def task_columns(task: str, *, pair: bool = False) -> tuple[str, ...]:
+    """The column names of ``task``'s schema (``pair``: classification with ``text_pair``).
+
+    >>> task_columns("tagging")
+    ('id', 'lang', 'tokens', 'tags')
+    """
+    if task not in TASK_SCHEMAS:
+        raise ValueError(f"unknown task {task!r}; use one of {list(TASKS)}")
+    return column_names(pair) if task == "classification" else TASK_SCHEMAS[task]
+
+
+def task_features(task: str, *, pair: bool = False) -> datasets.Features:
+    """The ``datasets.Features`` of ``task``'s schema.
+
+    >>> task_features("qa")["answers"]
+    {'text': List(Value('string')), 'answer_start': List(Value('int32'))}
+    """
+    if task == "tagging":
+        return TAGGING_FEATURES.copy()
+    if task == "qa":
+        return QA_FEATURES.copy()
+    task_columns(task)  # raises for an unknown task
+    return features(pair)
+
+
+def make_dataset(columns: Mapping[str, Sequence[Any]], *, pair: bool | None = None,
+                 task: str | None = None) -> datasets.Dataset:
+    """Build a schema dataset from column lists. ``task`` defaults to :func:`task_of` the given columns,
+    ``pair`` (classification) to whether ``text_pair`` is given.
 
     >>> make_dataset({"id": [], "lang": [], "text": [], "label": []}).num_rows
     0
+    >>> make_dataset({"id": ["q1"], "lang": ["en"], "question": ["Who?"], "context": ["Bob ran."],
+    ...               "answers": [{"text": ["Bob"], "answer_start": [0]}]}).features["answers"]["answer_start"]
+    List(Value('int32'))
     """
+    task = task or task_of(columns)
     if pair is None:
         pair = TEXT_PAIR in columns
-    names = column_names(pair)
-    return datasets.Dataset.from_dict({n: list(columns[n]) for n in names}, features=features(pair))
+    names = task_columns(task, pair=pair)
+    return datasets.Dataset.from_dict({n: list(columns[n]) for n in names}, features=task_features(task, pair=pair))
 
 
 def values(ds: datasets.Dataset, name: str) -> list:
@@ -79,11 +161,15 @@ def is_pair(ds: datasets.Dataset) -> bool:
     return TEXT_PAIR in ds.column_names
 
 
-def validate_dataset(ds: datasets.Dataset, *, source: str | Path | None = None) -> datasets.Dataset:
-    """Check that ``ds`` follows the schema; return it unchanged, or raise :class:`DataError`.
+def validate_dataset(ds: datasets.Dataset, *, source: str | Path | None = None,
+                     task: str | None = None) -> datasets.Dataset:
+    """Check that ``ds`` follows its task's schema; return it unchanged, or raise :class:`DataError`.
 
-    Checks: exactly the schema's columns (in any order), all string-typed, no empty or blank value,
-    and no ``(id, lang)`` pair twice. ``source`` names the data in the error message.
+    ``task`` defaults to :func:`task_of` the columns. Checks: exactly the schema's columns (in any order),
+    string-typed ``id``/``lang`` (and classification, question and context columns), no empty or blank
+    value, and no ``(id, lang)`` pair twice. Tagging: lists of strings, one non-blank tag per non-blank
+    token, at least one token. QA: every answer text is non-empty and found in the context at its
+    ``answer_start`` (a question may have no answer). ``source`` names the data in the error message.
 
     >>> bad = datasets.Dataset.from_dict({"id": ["1"], "text": ["x"]})
     >>> validate_dataset(bad, source="x.jsonl")
@@ -93,7 +179,8 @@ def validate_dataset(ds: datasets.Dataset, *, source: str | Path | None = None) 
     """
     where = source if source is not None else "dataset"
     have = list(ds.column_names)
-    expected = column_names(TEXT_PAIR in have)
+    task = task or task_of(have)
+    expected = task_columns(task, pair=TEXT_PAIR in have)
     for name in expected:
         if name not in have:
             raise DataError(f"missing column; a corpus dataset has the columns {list(expected)}, "
@@ -102,13 +189,18 @@ def validate_dataset(ds: datasets.Dataset, *, source: str | Path | None = None) 
         if name not in expected:
             raise DataError(f"unexpected column; a corpus dataset has exactly the columns {list(expected)}",
                             path=where, field=name)
-        dtype = getattr(ds.features[name], "dtype", None)
-        if dtype not in ("string", "large_string"):
+    strings = [name for name in expected if name not in (TOKENS, TAGS, ANSWERS)]
+    for name in strings:
+        if not _is_string(ds.features[name]):
             raise DataError(f"column must hold strings, it holds {ds.features[name]}", path=where, field=name)
-    for name in expected:
+    for name in strings:
         for row, value in enumerate(values(ds, name)):
             if value is None or not value.strip():
                 raise DataError(f"empty value in row {row} (0-based)", path=where, field=name)
+    if task == "tagging":
+        _validate_tagging(ds, where)
+    elif task == "qa":
+        _validate_qa(ds, where)
     seen: set[tuple[str, str]] = set()
     for row, key in enumerate(zip(values(ds, ID), values(ds, LANG), strict=True)):
         if key in seen:
@@ -116,3 +208,50 @@ def validate_dataset(ds: datasets.Dataset, *, source: str | Path | None = None) 
                             "an id names one item per language", path=where, field=ID)
         seen.add(key)
     return ds
+
+
+def _is_string(feature: Any) -> bool:
+    return getattr(feature, "dtype", None) in ("string", "large_string")
+
+
+def _is_list_of(feature: Any, check: Any) -> bool:
+    return isinstance(feature, datasets.List | datasets.LargeList) and check(feature.feature)
+
+
+def _validate_tagging(ds: datasets.Dataset, where: str | Path) -> None:
+    for name in (TOKENS, TAGS):
+        if not _is_list_of(ds.features[name], _is_string):
+            raise DataError(f"column must hold lists of strings, it holds {ds.features[name]}",
+                            path=where, field=name)
+    for row, (tokens, tags) in enumerate(zip(values(ds, TOKENS), values(ds, TAGS), strict=True)):
+        if not tokens:
+            raise DataError(f"no tokens in row {row} (0-based)", path=where, field=TOKENS)
+        if tags is None or len(tags) != len(tokens):
+            raise DataError(f"row {row} (0-based) has {len(tokens)} tokens but {len(tags or [])} tags; "
+                            "give one tag per token", path=where, field=TAGS)
+        for name, items in ((TOKENS, tokens), (TAGS, tags)):
+            for i, item in enumerate(items):
+                if item is None or not item.strip():
+                    raise DataError(f"empty value at position {i} of row {row} (0-based)", path=where,
+                                    field=name)
+
+
+def _validate_qa(ds: datasets.Dataset, where: str | Path) -> None:
+    feature = ds.features[ANSWERS]
+    if (not isinstance(feature, dict) or set(feature) != {ANSWER_TEXT, ANSWER_START}
+            or not _is_list_of(feature[ANSWER_TEXT], _is_string)
+            or not _is_list_of(feature[ANSWER_START], lambda f: str(getattr(f, "dtype", "")).startswith("int"))):
+        raise DataError(f"column must hold {{'text': List(string), 'answer_start': List(int)}}, it holds "
+                        f"{feature}", path=where, field=ANSWERS)
+    for row, (context, answers) in enumerate(zip(values(ds, CONTEXT), values(ds, ANSWERS), strict=True)):
+        texts, starts = answers[ANSWER_TEXT] or [], answers[ANSWER_START] or []
+        if len(texts) != len(starts):
+            raise DataError(f"row {row} (0-based) has {len(texts)} answer texts but {len(starts)} "
+                            "answer_start offsets", path=where, field=ANSWERS)
+        for i, (text, start) in enumerate(zip(texts, starts, strict=True)):
+            if not text:
+                raise DataError(f"empty answer text (answer {i} of row {row}, 0-based)", path=where,
+                                field=ANSWERS)
+            if start is None or start < 0 or context[start:start + len(text)] != text:
+                raise DataError(f"answer {i} of row {row} (0-based), {text!r}, is not at answer_start {start} "
+                                f"of the context", path=where, field=ANSWER_START)

@@ -4,6 +4,8 @@
 'tsv'
 >>> DataSpec.parse("builtin:emoji-groups", languages=["en"], limit=3).load().num_rows
 3
+>>> DataSpec.parse("conllu:$XLT_DATA/ud_pud/{lang}_pud-ud-test.conllu", languages=["de"]).task
+'tagging'
 """
 
 from __future__ import annotations
@@ -17,15 +19,22 @@ import yaml
 from pydantic import BaseModel, ConfigDict, PositiveInt, ValidationError, model_validator
 
 from xlt.corpus.paths import LANG_PLACEHOLDER, expand_env, language_files
+from xlt.corpus.readers import READERS, FileReader
 from xlt.corpus.readers.builtin import builtin_languages, load_builtin
+from xlt.corpus.readers.conllu import TagColumn
 from xlt.corpus.readers.presets import PRESETS
+from xlt.corpus.readers.squad import DuplicateIds
 from xlt.corpus.readers.table import TABLE_FORMATS, ColumnRef, Columns, read_table
+from xlt.corpus.schema import LANG, Task
 from xlt.errors import ConfigError
 
-Format = Literal["jsonl", "csv", "tsv", "xnli", "pawsx", "sib200", "builtin:emoji-groups"]
+Format = Literal["jsonl", "csv", "tsv", "xnli", "pawsx", "sib200", "builtin:emoji-groups",
+                 "conllu", "iob2", "conll2002", "token-tsv", "squad"]
 FORMATS: tuple[str, ...] = get_args(Format)
 BUILTIN_PREFIX = "builtin:"
-_SUFFIX_FORMATS = {".jsonl": "jsonl", ".csv": "csv", ".tsv": "tsv"}
+_SUFFIX_FORMATS = {".jsonl": "jsonl", ".csv": "csv", ".tsv": "tsv", ".conllu": "conllu", ".iob2": "iob2"}
+#: The fields that are options of one of the file readers (see :data:`~xlt.corpus.readers.READERS`).
+READER_OPTIONS: tuple[str, ...] = ("tag_column", "repair", "repair_offsets", "allow_unanswered", "duplicate_ids")
 _YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -34,10 +43,11 @@ class DataSpec(BaseModel):
 
     Forms accepted by :meth:`DataSpec.parse` (and by configs, where a string or a mapping may be given):
 
-    - ``"FORMAT:PATH"`` with FORMAT one of jsonl, csv, tsv, xnli, pawsx, sib200, e.g.
-      ``"tsv:$XLT_DATA/sib200/{lang}/test.tsv"`` or ``"sib200:$XLT_DATA/sib200/{lang}/test.tsv"``.
+    - ``"FORMAT:PATH"`` with FORMAT one of jsonl, csv, tsv, xnli, pawsx, sib200 (classification), conllu,
+      iob2, conll2002, token-tsv (tagging) or squad (QA), e.g. ``"tsv:$XLT_DATA/sib200/{lang}/test.tsv"``,
+      ``"sib200:$XLT_DATA/sib200/{lang}/test.tsv"`` or ``"squad:$XLT_DATA/xquad/xquad.{lang}.json"``.
     - ``"xnli"`` or ``"pawsx"``: the preset at its usual place, ``$XLT_DATA/xnli/dev-{lang}.tsv``.
-    - ``"data/en.jsonl"``: a path whose suffix (.jsonl, .csv, .tsv) gives the format.
+    - ``"data/en.jsonl"``: a path whose suffix (.jsonl, .csv, .tsv, .conllu, .iob2) gives the format.
     - ``"builtin:emoji-groups"``: a built-in data set (``languages`` filters it; default all).
     - ``"spec.yaml"``: a YAML mapping of the fields below; a relative ``path`` in it is relative to the YAML.
     - a mapping of the fields, e.g. ``{"format": "jsonl", "path": "x.jsonl", "languages": ["en"]}``.
@@ -46,8 +56,21 @@ class DataSpec(BaseModel):
     ``{lang}`` is filled from ``languages``, or from every existing file when ``languages`` is omitted);
     ``languages``; ``columns`` (see :class:`~xlt.corpus.readers.table.Columns`); ``lang_column`` (a
     language column instead of one file per language); ``header`` and ``names`` (CSV/TSV without a
-    header: columns as 0-based indices or as ``names``); ``limit`` (first rows per language).
-    Without ``{lang}`` or a language column, ``languages`` must name the file's one language.
+    header: columns as 0-based indices or as ``names``); ``limit`` (first rows per language: sentences for
+    tagging, questions for QA). Without ``{lang}`` or a language column, ``languages`` must name the
+    file's one language.
+
+    ``name``: the value the ``lang`` column gets instead of the language, so that two data sets of one
+    language can be told apart in a list of test specs and reported separately, e.g. ``languages: [zh]``
+    with ``name: zh-gsd`` (and ``zh_pud`` left as ``zh``). ``{lang}`` in it is the language, so
+    ``name: "{lang}-pud"`` names every language of a ``{lang}`` path; without ``{lang}`` it needs data of
+    one language. ``source_languages``/``target_languages`` of a :class:`~xlt.corpus.config.DataConfig`
+    then use the name.
+
+    Reader options: ``tag_column`` (conllu: ``upos``, default, or ``xpos``), ``repair`` (iob2,
+    conll2002: read an ``I-X`` that breaks IOB2 as ``B-X``, else it is an error), ``repair_offsets``
+    (squad: move a wrong ``answer_start`` to the nearest occurrence of the answer), ``allow_unanswered``
+    (squad: keep questions without answers) and ``duplicate_ids`` (squad: ``error`` or ``suffix``).
 
     >>> spec = DataSpec(format="jsonl", path="train.jsonl", languages=["en"], columns={"text": "sentence"})
     >>> spec.columns.text
@@ -64,6 +87,12 @@ class DataSpec(BaseModel):
     header: bool | None = None
     names: list[str] | None = None
     limit: PositiveInt | None = None
+    name: str | None = None
+    tag_column: TagColumn | None = None
+    repair: bool | None = None
+    repair_offsets: bool | None = None
+    allow_unanswered: bool | None = None
+    duplicate_ids: DuplicateIds | None = None
 
     @model_validator(mode="after")
     def _check(self) -> DataSpec:
@@ -75,7 +104,23 @@ class DataSpec(BaseModel):
                 raise ValueError("languages is empty; omit it to take every language")
             if len(set(self.languages)) != len(self.languages):
                 raise ValueError(f"languages has duplicates: {self.languages}")
-        if self.is_builtin:
+        if self.name is not None:
+            if not self.name.strip() or self.name != self.name.strip():
+                raise ValueError(f"name must be a non-empty value without surrounding spaces, got {self.name!r}")
+            if LANG_PLACEHOLDER not in self.name and self.languages is not None and len(self.languages) > 1:
+                raise ValueError(f"name {self.name!r} would give {len(self.languages)} languages one name; put "
+                                 f"{LANG_PLACEHOLDER} in it (e.g. '{LANG_PLACEHOLDER}-pud') or give one language")
+        reader = READERS.get(self.format)
+        for option in READER_OPTIONS:
+            if getattr(self, option) is not None and (reader is None or option not in reader.options):
+                takes = [f for f, r in READERS.items() if option in r.options]
+                raise ValueError(f"{option} is an option of the {'/'.join(takes)} format, not of {self.format}")
+        if reader is not None:
+            if given:
+                raise ValueError(f"{given} are options of table formats (jsonl, csv, tsv), not of {self.format}")
+            if self.path is None:
+                raise ValueError(f"format {self.format} needs a path, e.g. '{self.format}:data/{{lang}}.x'")
+        elif self.is_builtin:
             if self.path is not None or given:
                 raise ValueError(f"{self.format} takes no path or {given or 'column options'}")
             unknown = sorted(set(self.languages or ()) - set(builtin_languages(self.builtin_name)))
@@ -98,6 +143,17 @@ class DataSpec(BaseModel):
     def is_builtin(self) -> bool:
         """Whether this is a ``builtin:`` data set."""
         return self.format.startswith(BUILTIN_PREFIX)
+
+    @property
+    def task(self) -> Task:
+        """The task of the data this spec reads: ``tagging`` or ``qa`` for those readers, else
+        ``classification``.
+
+        >>> DataSpec.parse("squad:x.json", languages=["en"]).task, DataSpec.parse("xnli").task
+        ('qa', 'classification')
+        """
+        reader = READERS.get(self.format)
+        return reader.task if reader is not None else "classification"  # type: ignore[return-value]
 
     @property
     def builtin_name(self) -> str:
@@ -128,11 +184,34 @@ class DataSpec(BaseModel):
             raise ConfigError(f"bad data spec {str(spec)!r}: {problems}") from None
 
     def load(self) -> datasets.Dataset:
-        """Read the data set into the corpus schema, all languages concatenated.
+        """Read the data set into the corpus schema of its :attr:`task`, all languages concatenated (the
+        ``lang`` column holds :attr:`name` where one is given).
 
         >>> DataSpec.parse("builtin:emoji-groups", languages=["en", "de"], limit=1).load()["lang"][:]
         ['en', 'de']
+        >>> DataSpec.parse("builtin:emoji-groups", languages=["de"], limit=1, name="{lang}-x").load()["lang"][:]
+        ['de-x']
         """
+        ds = self._load()
+        return ds if self.name is None else self._apply_name(ds)
+
+    def _apply_name(self, ds: datasets.Dataset) -> datasets.Dataset:
+        """``ds`` with each language in the ``lang`` column replaced by :attr:`name` (``{lang}`` filled)."""
+        assert self.name is not None
+        langs = ds[LANG][:]
+        present = sorted(set(langs))
+        if LANG_PLACEHOLDER not in self.name and len(present) > 1:
+            raise ConfigError(f"name {self.name!r} would give the languages {present} one name; put "
+                              f"{LANG_PLACEHOLDER} in it or take one language")
+        renamed = [self.name.replace(LANG_PLACEHOLDER, lang) for lang in langs]
+        order = list(ds.column_names)
+        feature = ds.features[LANG]
+        return ds.remove_columns(LANG).add_column(LANG, renamed, feature=feature).select_columns(order)
+
+    def _load(self) -> datasets.Dataset:
+        reader = READERS.get(self.format)
+        if reader is not None:
+            return self._load_files(reader)
         if self.is_builtin:
             return load_builtin(self.builtin_name, languages=self.languages, limit=self.limit)
         preset = PRESETS.get(self.format)
@@ -160,6 +239,19 @@ class DataSpec(BaseModel):
         raise ConfigError(f"{template}: say which language the file is in: a {LANG_PLACEHOLDER} placeholder "
                           "in the path, a language column (lang_column), or exactly one entry in languages")
 
+    def _load_files(self, reader: FileReader) -> datasets.Dataset:
+        """Read with a one-language-per-file reader (tagging and QA formats)."""
+        options = {name: getattr(self, name) for name in reader.options if getattr(self, name) is not None}
+        template = expand_env(self.path or "")
+        if LANG_PLACEHOLDER in template:
+            parts = [reader.read(path, lang=lang, limit=self.limit, **options)
+                     for lang, path in language_files(template, self.languages).items()]
+            return parts[0] if len(parts) == 1 else datasets.concatenate_datasets(parts)
+        if self.languages is not None and len(self.languages) == 1:
+            return reader.read(template, lang=self.languages[0], limit=self.limit, **options)
+        raise ConfigError(f"{template}: say which language the file is in: a {LANG_PLACEHOLDER} placeholder "
+                          "in the path or exactly one entry in languages")
+
 
 def _parse_string(text: str) -> dict[str, Any]:
     """The fields of a compact string spec (see :class:`DataSpec`)."""
@@ -169,7 +261,7 @@ def _parse_string(text: str) -> dict[str, Any]:
     if sep and head == BUILTIN_PREFIX.rstrip(":"):
         raise ConfigError(f"unknown built-in data set {text!r}; use one of "
                           f"{[f for f in FORMATS if f.startswith(BUILTIN_PREFIX)]}")
-    if sep and head in (*TABLE_FORMATS, *PRESETS):
+    if sep and head in (*TABLE_FORMATS, *PRESETS, *READERS):
         return {"format": head, **({"path": rest} if rest else {})}
     if text in PRESETS:
         return {"format": text}
@@ -179,8 +271,9 @@ def _parse_string(text: str) -> dict[str, Any]:
     if suffix in _SUFFIX_FORMATS:
         return {"format": _SUFFIX_FORMATS[suffix], "path": text}
     raise ConfigError(
-        f"cannot read the data spec {text!r}; use FORMAT:PATH (FORMAT one of {[*TABLE_FORMATS, *PRESETS]}), "
-        f"a .jsonl/.csv/.tsv path, a .yaml spec file, {sorted(PRESETS)[:2]} alone, or "
+        f"cannot read the data spec {text!r}; use FORMAT:PATH (FORMAT one of "
+        f"{[*TABLE_FORMATS, *PRESETS, *READERS]}), a .jsonl/.csv/.tsv/.conllu/.iob2 path, a .yaml spec file, "
+        f"{sorted(PRESETS)[:2]} alone, or "
         f"{[f for f in FORMATS if f.startswith(BUILTIN_PREFIX)]}")
 
 

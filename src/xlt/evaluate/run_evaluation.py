@@ -69,9 +69,12 @@ def evaluate_languages(model, tokenizer, spec, task, test: Dataset, source_langu
         confidence=getattr(settings, "confidence", 0.95),
         n_resamples=getattr(settings, "bootstrap_resamples", 1000),
     )
-    write_json(run.metrics, {**results, "run": run_info or {}})
     write_json(run.run_info, run_info or {})
-    write_report(results, run_info or {}, run.root)
+    tables = task.extra_tables(predictions[MAIN_SYSTEM])
+    if tables:
+        results["tables"] = tables
+    write_json(run.metrics, {**results, "run": run_info or {}})
+    write_report(results, run_info or {}, run.root, extra_tables=tables or None)
     if show:
         from rich.console import Console
 

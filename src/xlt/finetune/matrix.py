@@ -36,5 +36,5 @@ def add_language_matrix(config, run, results: dict, run_info: dict) -> dict[str,
         matrix[lang] = primary_scores(train(single, overwrite=True).results)
     matrix["+".join(sources)] = primary_scores(results)
     write_json(run.root / "matrix.json", matrix)
-    write_report(results, run_info, run.root, matrix=matrix)
+    write_report(results, run_info, run.root, matrix=matrix, extra_tables=results.get("tables"))
     return matrix

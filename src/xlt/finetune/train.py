@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 import torch
 from transformers import (
-    DataCollatorWithPadding,
     EarlyStoppingCallback,
     Trainer,
     TrainingArguments,
@@ -70,8 +69,7 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
     encoder = load_encoder(config.model)
     labels = task.labels(data["train"])
     for split in ("dev", "test"):
-        spec = getattr(config.data, split) or config.data.pool
-        task.check_labels(data[split], labels, split, source=spec.path if spec else None)
+        task.check_labels(data[split], labels, split, source=config.data.source_of(split))
     label2id = {label: i for i, label in enumerate(labels)}
 
     # Vectors of the pretrained encoder for the probe head and the frozen baseline, before training.
@@ -97,7 +95,7 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
              f"{total:,}", 100 * trainable / total)
 
     interrupt = GracefulInterrupt()
-    trainer = _build_trainer(config, model, tokenizer, run,
+    trainer = _build_trainer(config, model, tokenizer, task.collator(tokenizer), run,
                              task.encode(data["train"], tokenizer, config.model, label2id),
                              task.encode(dev, tokenizer, config.model, label2id), interrupt)
     started = time.perf_counter()
@@ -159,11 +157,14 @@ def _zero_shot_note(config: TrainConfig) -> str:
 
 
 def _accuracy(eval_pred) -> dict[str, float]:
+    """Source-dev accuracy for checkpoint selection: per example, or per labelled word for tagging."""
     logits, labels = eval_pred
-    return {"accuracy": float((np.asarray(logits).argmax(-1) == np.asarray(labels)).mean())}
+    labels = np.asarray(labels)
+    scored = labels != -100  # non-first sub-tokens, specials and padding carry no label
+    return {"accuracy": float((np.asarray(logits).argmax(-1) == labels)[scored].mean())}
 
 
-def _build_trainer(config: TrainConfig, model, tokenizer, run: RunFolder, train_ds, dev_ds,
+def _build_trainer(config: TrainConfig, model, tokenizer, collator, run: RunFolder, train_ds, dev_ds,
                    interrupt: GracefulInterrupt) -> Trainer:
     t = config.training
     has_dev = len(dev_ds) > 0
@@ -199,6 +200,6 @@ def _build_trainer(config: TrainConfig, model, tokenizer, run: RunFolder, train_
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=t.early_stopping_patience))
     return Trainer(
         model=model, args=args, train_dataset=train_ds, eval_dataset=dev_ds if has_dev else None,
-        data_collator=DataCollatorWithPadding(tokenizer), processing_class=tokenizer,
+        data_collator=collator, processing_class=tokenizer,
         compute_metrics=_accuracy, callbacks=callbacks,
     )

@@ -1,16 +1,51 @@
-"""Readers: each turns one file format family into the corpus schema (see :mod:`xlt.corpus.schema`).
+"""Readers: each turns one file format family into a corpus schema (see :mod:`xlt.corpus.schema`).
 
->>> from xlt.corpus.readers import PRESETS, TABLE_FORMATS
+Table formats (JSONL/CSV/TSV and the presets) give classification data; the file readers in
+:data:`READERS` give tagging data (CoNLL-U, IOB2, CoNLL-2002, token TSV) or QA data (SQuAD JSON).
+
+>>> from xlt.corpus.readers import PRESETS, READERS, TABLE_FORMATS
 >>> TABLE_FORMATS, sorted(PRESETS)
 (('jsonl', 'csv', 'tsv'), ['pawsx', 'sib200', 'xnli'])
+>>> {name: reader.task for name, reader in READERS.items()}
+{'conllu': 'tagging', 'iob2': 'tagging', 'conll2002': 'tagging', 'token-tsv': 'tagging', 'squad': 'qa'}
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import datasets
+
 from xlt.corpus.readers.builtin import BUILTINS, builtin_languages, load_builtin
+from xlt.corpus.readers.conll2002 import read_conll2002
+from xlt.corpus.readers.conllu import read_conllu
+from xlt.corpus.readers.iob2 import check_iob2, read_iob2
 from xlt.corpus.readers.presets import PRESETS, TablePreset, read_pawsx, read_preset, read_sib200, read_xnli
+from xlt.corpus.readers.squad import read_squad
 from xlt.corpus.readers.table import TABLE_FORMATS, ColumnRef, Columns, TableFormat, read_table
+from xlt.corpus.readers.token_tsv import read_token_tsv
+
+
+@dataclass(frozen=True)
+class FileReader:
+    """A one-language-per-file reader: ``read(path, lang=..., limit=..., **options)``, the task of its
+    schema, and the :class:`~xlt.corpus.spec.DataSpec` fields it takes as options."""
+
+    read: Callable[..., datasets.Dataset]
+    task: str
+    options: tuple[str, ...] = ()
+
+
+READERS: dict[str, FileReader] = {
+    "conllu": FileReader(read_conllu, "tagging", ("tag_column",)),
+    "iob2": FileReader(read_iob2, "tagging", ("repair",)),
+    "conll2002": FileReader(read_conll2002, "tagging", ("repair",)),
+    "token-tsv": FileReader(read_token_tsv, "tagging"),
+    "squad": FileReader(read_squad, "qa", ("repair_offsets", "allow_unanswered", "duplicate_ids")),
+}
 
 __all__ = [
-    "BUILTINS", "PRESETS", "TABLE_FORMATS", "ColumnRef", "Columns", "TableFormat", "TablePreset",
-    "builtin_languages", "load_builtin", "read_pawsx", "read_preset", "read_sib200", "read_table",
+    "BUILTINS", "PRESETS", "READERS", "TABLE_FORMATS", "ColumnRef", "Columns", "FileReader", "TableFormat",
+    "TablePreset", "builtin_languages", "check_iob2", "load_builtin", "read_conll2002", "read_conllu",
+    "read_iob2", "read_pawsx", "read_preset", "read_sib200", "read_squad", "read_table", "read_token_tsv",
     "read_xnli",
 ]

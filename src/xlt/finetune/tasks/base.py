@@ -41,6 +41,12 @@ class Task:
         """Model inputs with ``labels`` (and ``length`` for length-grouped batches) for the Trainer."""
         raise NotImplementedError
 
+    def collator(self, tokenizer):
+        """Pads a batch of :meth:`encode` rows (dynamic padding)."""
+        from transformers import DataCollatorWithPadding
+
+        return DataCollatorWithPadding(tokenizer)
+
     def predict(self, model, tokenizer, spec: ModelSpec, ds: Dataset, *, batch_size: int = 64) -> list:
         raise NotImplementedError
 
@@ -55,6 +61,10 @@ class Task:
     def baseline_inputs(self, ds: Dataset) -> list:
         """What a baseline's ``fit``/``predict`` take for ``ds`` (also the frozen-feature keys)."""
         raise NotImplementedError
+
+    def extra_tables(self, predictions: dict[str, tuple[list, list]]) -> dict[str, dict]:
+        """Report tables beyond the main one (title -> row -> language -> value), from ``lang -> (gold, pred)``."""
+        return {}
 
     def prediction_record(self, row: dict, prediction: Any) -> dict:
         """One line of ``predictions/<lang>.jsonl``."""

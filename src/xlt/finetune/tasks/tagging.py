@@ -17,6 +17,7 @@ import torch
 from datasets import Dataset
 
 from xlt.evaluate.baselines import MajorityTagBaseline, TokenProbeBaseline
+from xlt.evaluate.tagging_metrics import entity_type_table
 from xlt.finetune.tasks.base import Task
 from xlt.finetune.word_features import WordFeatures
 from xlt.finetune.word_windows import make_windows, window_labels, words_from_windows
@@ -84,6 +85,11 @@ class TaggingTask(Task):
             "length": [len(w.input_ids) for w in windows],
         })
 
+    def collator(self, tokenizer):
+        from transformers import DataCollatorForTokenClassification
+
+        return DataCollatorForTokenClassification(tokenizer)  # pads labels with -100 too
+
     @torch.inference_mode()
     def predict(self, model, tokenizer, spec: ModelSpec, ds: Dataset, *, batch_size: int = 64) -> list[list[str]]:
         model.eval()
@@ -105,6 +111,11 @@ class TaggingTask(Task):
 
     def baseline_inputs(self, ds: Dataset) -> list[list[str]]:
         return list(ds["tokens"])
+
+    def extra_tables(self, predictions: dict[str, tuple[list, list]]) -> dict[str, dict]:
+        if self.primary_metric != "entity_f1":
+            return {}
+        return {"Entity F1 per type (xlt)": entity_type_table(predictions)}
 
     def prediction_record(self, row: dict, prediction: list[str]) -> dict:
         return {"id": row["id"], "tokens": row["tokens"], "tags": [self.tag_map.get(t, t) for t in row["tags"]],

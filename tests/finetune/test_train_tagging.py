@@ -1,0 +1,84 @@
+"""End to end: a tagging (NER) run on the tiny model, and a POS-style run, through train()."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from xlt.finetune.config import TrainConfig
+from xlt.finetune.train import train
+
+ANIMALS = {"en": ["cat", "dog"], "de": ["katze", "hund"], "fr": ["chat", "chien"]}
+FILLER = {"en": ["the", "a", "big"], "de": ["der", "die", "das"], "fr": ["le", "la", "grand"]}
+
+
+@pytest.fixture
+def ner_data(tmp_path: Path) -> Path:
+    """Parallel toy NER in token<TAB>tag files: animals are B-ANI, a following 'red' word I-ANI."""
+    colour = {"en": "red", "de": "rot", "fr": "rouge"}
+    for lang in ANIMALS:
+        sentences = []
+        for i in range(40):
+            words, tags = [FILLER[lang][i % 3]], ["O"]
+            words.append(ANIMALS[lang][i % 2])
+            tags.append("B-ANI")
+            if i % 3 == 0:
+                words.append(colour[lang])
+                tags.append("I-ANI")
+            words += [FILLER[lang][(i + 1) % 3]] * (1 + i % 4)
+            tags += ["O"] * (1 + i % 4)
+            sentences.append("\n".join(f"{w}\t{t}" for w, t in zip(words, tags, strict=True)))
+        (tmp_path / f"{lang}.tsv").write_text("\n\n".join(sentences) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_ner_run_scores_entities_and_writes_one_tag_per_word(tiny_model, ner_data, tmp_path):
+    cfg = TrainConfig.validated({
+        "name": "ner", "task": "tagging", "output_dir": str(tmp_path / "runs"),
+        "model": {"name": str(tiny_model), "max_length": 12},  # short: long sentences become windows
+        "data": {"pool": {"format": "token-tsv", "path": str(ner_data / "{lang}.tsv"), "languages": ["en", "de", "fr"]},
+                 "split": {"train": 0.5, "dev": 0.25, "test": 0.25}, "source_languages": ["en"]},
+        "training": {"epochs": 3, "batch_size": 4, "learning_rate": 3e-3},
+        "evaluation": {"baselines": ["frozen-encoder", "majority-tag"], "bootstrap_resamples": 20},
+    })
+    run = train(cfg)
+    metrics = json.loads((run.root / "metrics.json").read_text())
+    assert metrics["primary_metric"] == "entity_f1"
+    assert list(metrics["systems"]) == ["xlt", "frozen-encoder", "majority-tag"]
+    assert "Entity F1 per type (xlt)" in metrics["tables"]
+    assert set(metrics["tables"]["Entity F1 per type (xlt)"]) == {"ANI"}
+    # the majority-tag baseline learns English words only: it finds English animals, no German ones
+    majority = metrics["systems"]["majority-tag"]["languages"]
+    assert majority["en"]["entity_f1"] > 0.5 and majority["de"]["entity_f1"] == 0
+    for lang in ("en", "de", "fr"):
+        for line in (run.root / "predictions" / f"{lang}.jsonl").read_text().splitlines():
+            row = json.loads(line)
+            assert len(row["prediction"]) == len(row["tokens"]) == len(row["tags"])
+    assert "Entity F1" in (run.root / "report.html").read_text()
+
+    from transformers import AutoModelForTokenClassification
+
+    model = AutoModelForTokenClassification.from_pretrained(run.root / "model")
+    assert set(model.config.id2label.values()) == {"O", "B-ANI", "I-ANI"}
+
+
+def test_pos_style_tags_are_scored_by_word_accuracy_and_unseen_tags_do_not_crash(tiny_model, ner_data, tmp_path):
+    de = ner_data / "de.tsv"
+    de.write_text(de.read_text().replace("B-ANI", "NOUN").replace("I-ANI", "ADJ").replace("\tO", "\tDET")
+                  .replace("hund\tNOUN", "hund\tPROPN"), encoding="utf-8")  # PROPN: never seen in training
+    for lang in ("en", "fr"):
+        path = ner_data / f"{lang}.tsv"
+        path.write_text(path.read_text().replace("B-ANI", "NOUN").replace("I-ANI", "ADJ").replace("\tO", "\tDET"))
+    cfg = TrainConfig.validated({
+        "name": "pos", "task": "tagging", "output_dir": str(tmp_path / "runs"),
+        "model": {"name": str(tiny_model), "max_length": 32},
+        "data": {"pool": {"format": "token-tsv", "path": str(ner_data / "{lang}.tsv"), "languages": ["en", "de"]},
+                 "source_languages": ["en"]},
+        "training": {"epochs": 1, "batch_size": 8},
+        "evaluation": {"baselines": ["majority-tag"], "bootstrap_resamples": 20},
+    })
+    run = train(cfg)
+    assert run.results["primary_metric"] == "word_accuracy"
+    assert 0 <= run.results["systems"]["xlt"]["languages"]["de"]["word_accuracy"] <= 1
