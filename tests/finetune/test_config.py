@@ -25,7 +25,7 @@ def test_defaults(config: TrainConfig) -> None:
     t = config.training
     assert (t.epochs, t.learning_rate, t.batch_size, t.head_init, t.seed) == (4, 5e-5, 32, "probe", 0)
     assert t.early_stopping_patience == 2 and not t.select_on_target and t.max_steps == -1
-    assert config.evaluation.baselines == ["lexical", "frozen-encoder"]
+    assert config.evaluation.baselines is None  # every baseline of the task
     assert config.run_dir == Path("runs") / "demo"
 
 

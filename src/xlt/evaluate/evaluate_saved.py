@@ -45,7 +45,8 @@ def evaluate_saved(run_or_model: str | Path, data: str | DataSpec, *, languages:
         for ds in (train, test):
             features.add_dataset(ds)
         features.seal()
-        fitted = fit_baselines(task, config.evaluation.baselines, train, features, seed)
+        names = task.baselines if config.evaluation.baselines is None else config.evaluation.baselines
+        fitted = fit_baselines(task, list(names), train, features, seed)
 
     run_info = {"name": f"{model_dir} on {spec.path or spec.format}", "task": task.name,
                 "model": str(model_dir), "prefix": saved.spec.resolved_prefix(),

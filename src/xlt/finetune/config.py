@@ -46,7 +46,7 @@ class TrainingSettings(BaseModel):
 class EvaluationSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    baselines: list[str] = Field(default_factory=lambda: ["lexical", "frozen-encoder"])
+    baselines: list[str] | None = None  # None: every baseline the task has
     bootstrap_resamples: int = 1000
     matrix: bool = False  # with several source languages: also one model per source language, and a heatmap
     confidence: float = 0.95

@@ -24,7 +24,12 @@ class SavedModel:
 
 def load_saved(path: str | Path) -> SavedModel:
     """The model, its tokenizer and its card (prefix, max length, task, source languages)."""
-    from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification, AutoTokenizer
+    from transformers import (
+        AutoModelForQuestionAnswering,
+        AutoModelForSequenceClassification,
+        AutoModelForTokenClassification,
+        AutoTokenizer,
+    )
 
     path = Path(path)
     if not (path / "config.json").is_file():
@@ -37,6 +42,8 @@ def load_saved(path: str | Path) -> SavedModel:
         model = MeanPoolingForSequenceClassification.from_pretrained(path)  # xlt's head, no remote code
     elif task == "tagging":
         model = AutoModelForTokenClassification.from_pretrained(path)
+    elif task == "qa":
+        model = AutoModelForQuestionAnswering.from_pretrained(path)
     else:
         model = AutoModelForSequenceClassification.from_pretrained(path)
     tokenizer = AutoTokenizer.from_pretrained(path)

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
 import torch
 from transformers import (
     EarlyStoppingCallback,
@@ -74,7 +73,8 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
 
     # Vectors of the pretrained encoder for the probe head and the frozen baseline, before training.
     features = task.frozen_features(encoder, tokenizer, config.model, config.training.eval_batch_size)
-    frozen_baseline = "frozen-encoder" in config.evaluation.baselines
+    baseline_names = task.baselines if config.evaluation.baselines is None else config.evaluation.baselines
+    frozen_baseline = "frozen-encoder" in baseline_names
     probe_head = config.training.head_init == "probe" and "frozen-encoder" in task.baselines
     needed = (["train"] if frozen_baseline or probe_head else []) + (["test"] if frozen_baseline else [])
     for split in needed:
@@ -82,7 +82,7 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
     features.seal()
 
     # Baselines are fitted now, on the pretrained vectors; the frozen-encoder one also seeds the head.
-    baselines = fit_baselines(task, config.evaluation.baselines, data["train"], features, config.training.seed)
+    baselines = fit_baselines(task, list(baseline_names), data["train"], features, config.training.seed)
     model = task.build_model(encoder, labels, dropout=config.training.dropout)
     if probe_head:
         probe = baselines.get("frozen-encoder") or fit_baselines(
@@ -95,7 +95,7 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
              f"{total:,}", 100 * trainable / total)
 
     interrupt = GracefulInterrupt()
-    trainer = _build_trainer(config, model, tokenizer, task.collator(tokenizer), run,
+    trainer = _build_trainer(config, task, model, tokenizer, run,
                              task.encode(data["train"], tokenizer, config.model, label2id),
                              task.encode(dev, tokenizer, config.model, label2id), interrupt)
     started = time.perf_counter()
@@ -156,15 +156,7 @@ def _zero_shot_note(config: TrainConfig) -> str:
     return "Zero-shot: training and checkpoint selection used source-language data only."
 
 
-def _accuracy(eval_pred) -> dict[str, float]:
-    """Source-dev accuracy for checkpoint selection: per example, or per labelled word for tagging."""
-    logits, labels = eval_pred
-    labels = np.asarray(labels)
-    scored = labels != -100  # non-first sub-tokens, specials and padding carry no label
-    return {"accuracy": float((np.asarray(logits).argmax(-1) == labels)[scored].mean())}
-
-
-def _build_trainer(config: TrainConfig, model, tokenizer, collator, run: RunFolder, train_ds, dev_ds,
+def _build_trainer(config: TrainConfig, task, model, tokenizer, run: RunFolder, train_ds, dev_ds,
                    interrupt: GracefulInterrupt) -> Trainer:
     t = config.training
     has_dev = len(dev_ds) > 0
@@ -200,6 +192,6 @@ def _build_trainer(config: TrainConfig, model, tokenizer, collator, run: RunFold
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=t.early_stopping_patience))
     return Trainer(
         model=model, args=args, train_dataset=train_ds, eval_dataset=dev_ds if has_dev else None,
-        data_collator=collator, processing_class=tokenizer,
-        compute_metrics=_accuracy, callbacks=callbacks,
+        data_collator=task.collator(tokenizer), processing_class=tokenizer,
+        compute_metrics=task.dev_metric, callbacks=callbacks,
     )

@@ -11,11 +11,13 @@ from typing import Any
 from xlt.errors import ConfigError
 from xlt.finetune.tasks.base import Task
 from xlt.finetune.tasks.classification import ClassificationTask
+from xlt.finetune.tasks.qa import QATask
 from xlt.finetune.tasks.tagging import TaggingTask
 
 TASKS: dict[str, type[Task]] = {
     "classification": ClassificationTask,
     "tagging": TaggingTask,
+    "qa": QATask,
 }
 
 

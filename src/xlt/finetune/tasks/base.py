@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+import numpy as np
 from datasets import Dataset
 
 from xlt.model.spec import ModelSpec
@@ -46,6 +47,12 @@ class Task:
         from transformers import DataCollatorWithPadding
 
         return DataCollatorWithPadding(tokenizer)
+
+    def dev_metric(self, eval_pred) -> dict[str, float]:
+        """Source-dev score for checkpoint selection: accuracy per example, or per labelled word for tagging."""
+        labels = np.asarray(eval_pred.label_ids)
+        scored = labels != -100  # non-first sub-tokens, specials and padding carry no label
+        return {"accuracy": float((np.asarray(eval_pred.predictions).argmax(-1) == labels)[scored].mean())}
 
     def predict(self, model, tokenizer, spec: ModelSpec, ds: Dataset, *, batch_size: int = 64) -> list:
         raise NotImplementedError

@@ -1,0 +1,137 @@
+"""Extractive question answering (SQuAD v1.1 format: XQuAD, TyDiQA-GoldP, MLQA).
+
+Contexts longer than the model's length become overlapping windows (``doc_stride`` tokens shared);
+answers are chosen among the n-best start/end pairs of every window (``max_answer_length`` tokens at
+most) and mapped back to character offsets of the original context. Scored with MLQA's
+multilingual normalisation by default (Unicode punctuation, per-language articles, Chinese as
+characters), or SQuAD's (``normalisation: squad``); the report says which.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import torch
+from datasets import Dataset
+
+from xlt.errors import ConfigError
+from xlt.finetune.tasks.base import Task
+from xlt.model.embed import length_sorted_batches
+from xlt.model.spec import ModelSpec
+
+METRICS = {"mlqa": ("exact_match_mlqa", "qa_f1_mlqa"), "squad": ("exact_match", "qa_f1")}
+
+
+class QATask(Task):
+    name = "qa"
+    baselines = {}  # the frozen-encoder span-head baseline is not built yet
+
+    def __init__(self, normalisation: Literal["mlqa", "squad"] = "mlqa", doc_stride: int = 128,
+                 max_answer_length: int = 30, n_best: int = 20) -> None:
+        if normalisation not in METRICS:
+            raise ConfigError(f"qa normalisation must be one of {list(METRICS)}, got {normalisation!r}")
+        self.metrics = METRICS[normalisation]
+        self.primary_metric = self.metrics[1]
+        self.doc_stride, self.max_answer_length, self.n_best = doc_stride, max_answer_length, n_best
+
+    def labels(self, train: Dataset) -> list[str]:
+        return []  # spans, not classes
+
+    def check_labels(self, ds: Dataset, labels: list[str], split: str, source: str | None = None) -> None:
+        """Answers were checked against their contexts by the reader."""
+
+    def build_model(self, encoder, labels: list[str], *, dropout: float | None = None):
+        from transformers import AutoModelForQuestionAnswering
+
+        model = AutoModelForQuestionAnswering.from_config(encoder.config)
+        setattr(model, model.base_model_prefix, encoder)  # the pretrained encoder, not the random one
+        return model
+
+    def gold(self, ds: Dataset) -> list[list[str]]:
+        return [list(a["text"]) for a in ds["answers"]]
+
+    def _features(self, ds: Dataset, tokenizer, spec: ModelSpec):
+        # HF's recipe (run_qa.py): question first, the context truncated into strided windows
+        questions = spec.apply_prefix([q.lstrip() for q in ds["question"]])
+        return tokenizer(questions, list(ds["context"]), truncation="only_second", max_length=spec.max_length,
+                         stride=min(self.doc_stride, spec.max_length // 2), return_overflowing_tokens=True,
+                         return_offsets_mapping=True)
+
+    def encode(self, ds: Dataset, tokenizer, spec: ModelSpec, label2id: dict[str, int]) -> Dataset:
+        enc = self._features(ds, tokenizer, spec)
+        answers = list(ds["answers"])
+        starts, ends = [], []
+        for i, offsets in enumerate(enc["offset_mapping"]):
+            answer = answers[enc["overflow_to_sample_mapping"][i]]
+            sequence = enc.sequence_ids(i)
+            context = [t for t, s in enumerate(sequence) if s == 1]
+            start_tok = end_tok = 0  # answer not in this window: point at the first token, as HF does
+            if answer["text"] and context:
+                a_start = answer["answer_start"][0]
+                a_end = a_start + len(answer["text"][0])
+                if offsets[context[0]][0] <= a_start and offsets[context[-1]][1] >= a_end:
+                    start_tok = next(t for t in context if offsets[t][1] > a_start)
+                    end_tok = next(t for t in reversed(context) if offsets[t][0] < a_end)
+            starts.append(start_tok)
+            ends.append(end_tok)
+        return Dataset.from_dict({"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"],
+                                  "start_positions": starts, "end_positions": ends,
+                                  "length": [len(ids) for ids in enc["input_ids"]]})
+
+    @torch.inference_mode()
+    def predict(self, model, tokenizer, spec: ModelSpec, ds: Dataset, *, batch_size: int = 32) -> list[str]:
+        model.eval()
+        enc = self._features(ds, tokenizer, spec)
+        contexts = list(ds["context"])
+        best: list[tuple[float, str]] = [(-np.inf, "")] * len(ds)
+        for idx in length_sorted_batches([len(ids) for ids in enc["input_ids"]], batch_size):
+            batch = tokenizer.pad({"input_ids": [enc["input_ids"][i] for i in idx],
+                                   "attention_mask": [enc["attention_mask"][i] for i in idx]}, return_tensors="pt")
+            out = model(**{k: v.to(model.device) for k, v in batch.items()})
+            for row, i in enumerate(idx):
+                example = enc["overflow_to_sample_mapping"][i]
+                score, text = self._best_span(out.start_logits[row].float().cpu().numpy(),
+                                              out.end_logits[row].float().cpu().numpy(),
+                                              enc["offset_mapping"][i], enc.sequence_ids(i), contexts[example])
+                if score > best[example][0]:
+                    best[example] = (score, text)
+        return [text for _, text in best]
+
+    def _best_span(self, start_logits, end_logits, offsets, sequence_ids, context: str) -> tuple[float, str]:
+        """The best-scoring valid span of one window (n-best starts x n-best ends)."""
+        in_context = np.array([s == 1 for s in sequence_ids] + [False] * (len(start_logits) - len(sequence_ids)))
+        starts = [int(t) for t in np.argsort(-start_logits)[: self.n_best] if in_context[t]]
+        ends = [int(t) for t in np.argsort(-end_logits)[: self.n_best] if in_context[t]]
+        best = (-np.inf, "")
+        for s in starts:
+            for e in ends:
+                if s <= e < s + self.max_answer_length and start_logits[s] + end_logits[e] > best[0]:
+                    best = (float(start_logits[s] + end_logits[e]), context[offsets[s][0]:offsets[e][1]])
+        return best
+
+    def dev_metric(self, eval_pred) -> dict[str, float]:
+        """Share of dev windows whose start and end token are both right (for checkpoint selection)."""
+        (start_logits, end_logits), (starts, ends) = eval_pred.predictions, eval_pred.label_ids
+        hit = (np.asarray(start_logits).argmax(-1) == starts) & (np.asarray(end_logits).argmax(-1) == ends)
+        return {"accuracy": float(hit.mean())}
+
+    def frozen_features(self, encoder, tokenizer, spec: ModelSpec, batch_size: int):
+        return _NoFeatures()
+
+    def baseline_inputs(self, ds: Dataset) -> list:
+        return [None] * len(ds)
+
+    def prediction_record(self, row: dict, prediction: str) -> dict:
+        return {"id": row["id"], "question": row["question"], "answers": row["answers"]["text"],
+                "prediction": prediction}
+
+
+class _NoFeatures:
+    """QA has no probe head or frozen-feature baseline yet: nothing to precompute."""
+
+    def add_dataset(self, ds, desc: str = "") -> None:
+        pass
+
+    def seal(self) -> None:
+        pass

@@ -1,0 +1,91 @@
+"""Extractive QA: windows with doc stride, spans mapped back to characters, end-to-end on the tiny model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from transformers import AutoTokenizer
+
+from xlt.finetune.config import TrainConfig
+from xlt.finetune.tasks.qa import QATask
+from xlt.finetune.train import train
+from xlt.model.spec import ModelSpec
+
+ANIMALS = {"en": ["cat", "dog", "tree"], "de": ["katze", "hund", "baum"]}
+FILL = {"en": "the a big small house car", "de": "der die das haus auto rot"}
+
+
+def squad_file(path: Path, lang: str, n: int = 24, long_every: int = 4) -> Path:
+    paragraphs = []
+    for i in range(n):
+        animal = ANIMALS[lang][i % 3]
+        filler = FILL[lang].split()
+        words = [filler[(i + k) % len(filler)] for k in range(3 + (40 if i % long_every == 0 else i % 5))]
+        position = (i * 7) % (len(words) + 1)
+        words.insert(position, animal)
+        context = " ".join(words)
+        start = len(" ".join(words[:position])) + (1 if position else 0)
+        paragraphs.append({"context": context, "qas": [
+            {"id": f"q{i}", "question": "the cat" if lang == "en" else "die katze",
+             "answers": [{"text": animal, "answer_start": start}]}]})
+    path.write_text(json.dumps({"version": "1.1", "data": [{"title": "t", "paragraphs": paragraphs}]}))
+    return path
+
+
+@pytest.fixture
+def qa_data(tmp_path: Path) -> Path:
+    for lang in ANIMALS:
+        squad_file(tmp_path / f"{lang}.json", lang)
+    return tmp_path
+
+
+def test_encode_points_at_the_answer_in_every_window_that_holds_it(tiny_model, qa_data):
+    from xlt.corpus.spec import DataSpec
+
+    ds = DataSpec.parse(f"squad:{qa_data}/{{lang}}.json", languages=["en"]).load()
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model)
+    spec = ModelSpec(name=str(tiny_model), max_length=24)
+    task = QATask(doc_stride=8)
+    enc = task.encode(ds, tokenizer, spec, {})
+    assert len(enc) > len(ds)  # long contexts became several windows
+    hits = 0
+    for row in enc:
+        if row["start_positions"]:
+            hits += 1
+            span = tokenizer.decode(row["input_ids"][row["start_positions"]:row["end_positions"] + 1]).strip()
+            assert span in ANIMALS["en"]
+    assert hits >= len(ds)
+
+
+def test_best_span_maps_back_to_characters_and_respects_limits():
+    task = QATask(max_answer_length=2, n_best=5)
+    context = "a big dog ran"
+    offsets = [(0, 0), (0, 0), (0, 1), (2, 5), (6, 9), (10, 13), (0, 0)]
+    sequence_ids = [None, 0, 1, 1, 1, 1, None]
+    start = np.array([0, 9, 0, 0, 5, 0, 0], dtype=float)  # the question token (1) is never an answer
+    end = np.array([0, 9, 0, 0, 0, 4, 0], dtype=float)
+    score, text = task._best_span(start, end, offsets, sequence_ids, context)
+    assert text == "dog ran" and score == 9.0
+    task.max_answer_length = 1
+    assert task._best_span(start, end, offsets, sequence_ids, context)[1] in {"dog", "ran", "a", "big"}
+
+
+def test_qa_run_end_to_end(tiny_model, qa_data, tmp_path):
+    cfg = TrainConfig.validated({
+        "name": "qa", "task": "qa", "output_dir": str(tmp_path / "runs"),
+        "model": {"name": str(tiny_model), "max_length": 32},
+        "task_options": {"doc_stride": 8},
+        "data": {"pool": {"format": "squad", "path": str(qa_data / "{lang}.json"), "languages": ["en", "de"]},
+                 "source_languages": ["en"]},
+        "training": {"epochs": 2, "batch_size": 8, "learning_rate": 1e-3},
+        "evaluation": {"bootstrap_resamples": 20},
+    })
+    run = train(cfg)
+    assert run.results["primary_metric"] == "qa_f1_mlqa"
+    assert set(run.results["systems"]) == {"xlt"}
+    rows = [json.loads(line) for line in (run.root / "predictions" / "de.jsonl").read_text().splitlines()]
+    assert rows and all(isinstance(r["prediction"], str) for r in rows)
+    assert "MLQA" in (run.root / "report.md").read_text()
