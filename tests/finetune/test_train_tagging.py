@@ -82,3 +82,22 @@ def test_pos_style_tags_are_scored_by_word_accuracy_and_unseen_tags_do_not_crash
     run = train(cfg)
     assert run.results["primary_metric"] == "word_accuracy"
     assert 0 <= run.results["systems"]["xlt"]["languages"]["de"]["word_accuracy"] <= 1
+
+
+def test_a_saved_tagging_run_evaluates_on_new_files(tiny_model, ner_data, tmp_path):
+    from xlt.evaluate.evaluate_saved import evaluate_saved
+
+    cfg = TrainConfig.validated({
+        "name": "ner", "task": "tagging", "output_dir": str(tmp_path / "runs"),
+        "model": {"name": str(tiny_model), "max_length": 32},
+        "data": {"pool": {"format": "token-tsv", "path": str(ner_data / "{lang}.tsv"), "languages": ["en", "de"]},
+                 "source_languages": ["en"]},
+        "training": {"epochs": 1, "batch_size": 8},
+        "evaluation": {"bootstrap_resamples": 20},
+    })
+    run = train(cfg)
+    results = evaluate_saved(run.root, f"token-tsv:{ner_data}/{{lang}}.tsv", languages=["fr"], baselines=True,
+                             output=tmp_path / "eval")
+    assert results["primary_metric"] == "entity_f1"
+    assert set(results["systems"]) == {"xlt", "frozen-encoder", "majority-tag"}
+    assert (tmp_path / "eval" / "predictions" / "fr.jsonl").is_file()
