@@ -76,3 +76,14 @@ def test_words_without_any_sub_token_get_the_fallback(tokenizer):
     assert len(tags) == 3
     if 1 not in windows[0].first_piece:
         assert tags[1] == 2
+
+
+def test_a_bare_word_start_piece_does_not_carry_the_label(builtin_model):
+    """XLM-R writes many Chinese words as '▁' + characters; the label goes on the first real piece."""
+    tokenizer = AutoTokenizer.from_pretrained(builtin_model)
+    words = ["雖然", "美國", "的", "Hello"]
+    (window,) = make_windows(tokenizer, [words], prefix="query:", max_length=64)
+    tokens = tokenizer.convert_ids_to_tokens(window.input_ids)
+    labelled = [tokens[p] for p in window.first_piece.values()]
+    assert "▁" not in labelled
+    assert len(labelled) == len(words)

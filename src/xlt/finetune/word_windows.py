@@ -59,6 +59,7 @@ def make_windows(tokenizer, sentences: Sequence[Sequence[str]], *, prefix: str, 
     head, tail = special_tokens(tokenizer)
     budget = max(1, max_length - len(head) - len(tail) - len(prefix_ids))
     enc = tokenizer([list(s) for s in sentences], is_split_into_words=True, add_special_tokens=False)
+    bare_space = _bare_word_start(tokenizer)
     windows: list[Window] = []
     for i, words in enumerate(sentences):
         pieces: list[list[int]] = [[] for _ in words]
@@ -69,10 +70,19 @@ def make_windows(tokenizer, sentences: Sequence[Sequence[str]], *, prefix: str, 
             content, first = list(prefix_ids), {}
             for word in range(start, end):
                 if pieces[word]:
-                    first[word] = len(head) + len(content)
+                    # SentencePiece often writes a CJK word as a bare "▁" then the characters: the bare
+                    # marker says nothing about the word, so the next piece carries its label.
+                    skip = int(len(pieces[word]) > 1 and pieces[word][0] == bare_space and budget > 1)
+                    first[word] = len(head) + len(content) + skip
                     content.extend(pieces[word][:budget])
             windows.append(Window(i, head + content + tail, first, start, end))
     return windows
+
+
+def _bare_word_start(tokenizer) -> int | None:
+    """The id of a lone word-start marker (SentencePiece's ``▁``), if the vocabulary has one."""
+    token_id = tokenizer.convert_tokens_to_ids("\u2581")
+    return None if token_id is None or token_id == tokenizer.unk_token_id else token_id
 
 
 def special_tokens(tokenizer) -> tuple[list[int], list[int]]:
