@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from transformers import AutoTokenizer
 
 from xlt.finetune.config import TrainConfig
@@ -67,10 +68,10 @@ def test_best_span_maps_back_to_characters_and_respects_limits():
     sequence_ids = [None, 0, 1, 1, 1, 1, None]
     start = np.array([0, 9, 0, 0, 5, 0, 0], dtype=float)  # the question token (1) is never an answer
     end = np.array([0, 9, 0, 0, 0, 4, 0], dtype=float)
-    score, text = task._best_span(start, end, offsets, sequence_ids, context)
+    score, text = task.best_span(start, end, offsets, sequence_ids, context)
     assert text == "dog ran" and score == 9.0
     task.max_answer_length = 1
-    assert task._best_span(start, end, offsets, sequence_ids, context)[1] in {"dog", "ran", "a", "big"}
+    assert task.best_span(start, end, offsets, sequence_ids, context)[1] in {"dog", "ran", "a", "big"}
 
 
 def test_qa_run_end_to_end(tiny_model, qa_data, tmp_path):
@@ -85,7 +86,34 @@ def test_qa_run_end_to_end(tiny_model, qa_data, tmp_path):
     })
     run = train(cfg)
     assert run.results["primary_metric"] == "qa_f1_mlqa"
-    assert set(run.results["systems"]) == {"xlt"}
+    assert set(run.results["systems"]) == {"xlt", "frozen-encoder"}
     rows = [json.loads(line) for line in (run.root / "predictions" / "de.jsonl").read_text().splitlines()]
     assert rows and all(isinstance(r["prediction"], str) for r in rows)
+    assert all(isinstance(r["prediction_frozen-encoder"], str) for r in rows)
     assert "MLQA" in (run.root / "report.md").read_text()
+
+
+def test_span_head_baseline_trains_only_the_head_on_a_frozen_copy(tiny_model, qa_data):
+    from xlt.corpus.readers.squad import read_squad
+    from xlt.model.loader import load_encoder, load_tokenizer
+
+    spec = ModelSpec(name=str(tiny_model), max_length=32)
+    task = QATask(doc_stride=8)
+    encoder, tokenizer = load_encoder(spec), load_tokenizer(spec)
+    train_rows = read_squad(qa_data / "en.json", lang="en")
+    frozen = task.frozen_features(encoder, tokenizer, spec, batch_size=8)
+    baseline = task.baselines["frozen-encoder"](frozen, 0)
+    baseline.epochs = 30
+    baseline.fit(task.baseline_inputs(train_rows), task.gold(train_rows))
+    assert baseline.losses[-1] < baseline.losses[0]
+    before = baseline.predict(task.baseline_inputs(train_rows))
+    assert all(p in row["context"] for p, row in zip(before, train_rows, strict=True))
+
+    with torch.no_grad():  # fine-tuning changes the original encoder in place; the baseline keeps its copy
+        for p in encoder.parameters():
+            p.add_(1.0)
+    assert baseline.predict(task.baseline_inputs(train_rows)) == before
+
+    model = task.build_model(encoder, [])
+    task.init_head(model, baseline, {})
+    assert torch.equal(model.qa_outputs.weight, baseline.head.weight)

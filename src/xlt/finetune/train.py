@@ -26,7 +26,6 @@ from transformers import (
 
 from xlt.errors import ConfigError
 from xlt.finetune.config import TrainConfig
-from xlt.finetune.head_init import init_head_from_probe
 from xlt.finetune.interrupt import GracefulInterrupt, TrainingInterrupted
 from xlt.finetune.save import save_model
 from xlt.finetune.strategies import make_strategy, parameter_counts
@@ -87,7 +86,7 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
     if probe_head:
         probe = baselines.get("frozen-encoder") or fit_baselines(
             task, ["frozen-encoder"], data["train"], features, config.training.seed)["frozen-encoder"]
-        init_head_from_probe(model.classifier, probe.classifier, label2id)
+        task.init_head(model, probe, label2id)
     strategy = make_strategy(config.strategy)
     model = strategy.apply(model)
     trainable, total = parameter_counts(model)

@@ -65,6 +65,12 @@ class Task:
         """A table of pretrained-encoder vectors, filled before fine-tuning (probe head, frozen baseline)."""
         raise NotImplementedError
 
+    def init_head(self, model, baseline, label2id: dict[str, int]) -> None:
+        """Start the model's head from the fitted frozen-encoder ``baseline`` (``training.head_init: probe``)."""
+        from xlt.finetune.head_init import init_head_from_probe
+
+        init_head_from_probe(model.classifier, baseline.classifier, label2id)
+
     def baseline_inputs(self, ds: Dataset) -> list:
         """What a baseline's ``fit``/``predict`` take for ``ds`` (also the frozen-feature keys)."""
         raise NotImplementedError

@@ -16,6 +16,8 @@ import torch
 from datasets import Dataset
 
 from xlt.errors import ConfigError
+from xlt.evaluate.baselines.span_head import SpanHeadBaseline
+from xlt.finetune.qa_frozen import FrozenQAEncoder
 from xlt.finetune.tasks.base import Task
 from xlt.model.embed import length_sorted_batches
 from xlt.model.spec import ModelSpec
@@ -25,7 +27,7 @@ METRICS = {"mlqa": ("exact_match_mlqa", "qa_f1_mlqa"), "squad": ("exact_match", 
 
 class QATask(Task):
     name = "qa"
-    baselines = {}  # the frozen-encoder span-head baseline is not built yet
+    baselines = {"frozen-encoder": lambda frozen, seed: SpanHeadBaseline(frozen, seed)}
 
     def __init__(self, normalisation: Literal["mlqa", "squad"] = "mlqa", doc_stride: int = 128,
                  max_answer_length: int = 30, n_best: int = 20) -> None:
@@ -51,7 +53,7 @@ class QATask(Task):
     def gold(self, ds: Dataset) -> list[list[str]]:
         return [list(a["text"]) for a in ds["answers"]]
 
-    def _features(self, ds: Dataset, tokenizer, spec: ModelSpec):
+    def window_features(self, ds: Dataset, tokenizer, spec: ModelSpec):
         # HF's recipe (run_qa.py): question first, the context truncated into strided windows
         questions = spec.apply_prefix([q.lstrip() for q in ds["question"]])
         return tokenizer(questions, list(ds["context"]), truncation="only_second", max_length=spec.max_length,
@@ -59,7 +61,7 @@ class QATask(Task):
                          return_offsets_mapping=True)
 
     def encode(self, ds: Dataset, tokenizer, spec: ModelSpec, label2id: dict[str, int]) -> Dataset:
-        enc = self._features(ds, tokenizer, spec)
+        enc = self.window_features(ds, tokenizer, spec)
         answers = list(ds["answers"])
         starts, ends = [], []
         for i, offsets in enumerate(enc["offset_mapping"]):
@@ -82,7 +84,7 @@ class QATask(Task):
     @torch.inference_mode()
     def predict(self, model, tokenizer, spec: ModelSpec, ds: Dataset, *, batch_size: int = 32) -> list[str]:
         model.eval()
-        enc = self._features(ds, tokenizer, spec)
+        enc = self.window_features(ds, tokenizer, spec)
         contexts = list(ds["context"])
         best: list[tuple[float, str]] = [(-np.inf, "")] * len(ds)
         for idx in length_sorted_batches([len(ids) for ids in enc["input_ids"]], batch_size):
@@ -91,14 +93,14 @@ class QATask(Task):
             out = model(**{k: v.to(model.device) for k, v in batch.items()})
             for row, i in enumerate(idx):
                 example = enc["overflow_to_sample_mapping"][i]
-                score, text = self._best_span(out.start_logits[row].float().cpu().numpy(),
+                score, text = self.best_span(out.start_logits[row].float().cpu().numpy(),
                                               out.end_logits[row].float().cpu().numpy(),
                                               enc["offset_mapping"][i], enc.sequence_ids(i), contexts[example])
                 if score > best[example][0]:
                     best[example] = (score, text)
         return [text for _, text in best]
 
-    def _best_span(self, start_logits, end_logits, offsets, sequence_ids, context: str) -> tuple[float, str]:
+    def best_span(self, start_logits, end_logits, offsets, sequence_ids, context: str) -> tuple[float, str]:
         """The best-scoring valid span of one window (n-best starts x n-best ends)."""
         in_context = np.array([s == 1 for s in sequence_ids] + [False] * (len(start_logits) - len(sequence_ids)))
         starts = [int(t) for t in np.argsort(-start_logits)[: self.n_best] if in_context[t]]
@@ -116,22 +118,20 @@ class QATask(Task):
         hit = (np.asarray(start_logits).argmax(-1) == starts) & (np.asarray(end_logits).argmax(-1) == ends)
         return {"accuracy": float(hit.mean())}
 
-    def frozen_features(self, encoder, tokenizer, spec: ModelSpec, batch_size: int):
-        return _NoFeatures()
+    def frozen_features(self, encoder, tokenizer, spec: ModelSpec, batch_size: int) -> FrozenQAEncoder:
+        return FrozenQAEncoder(self, encoder, tokenizer, spec, batch_size)
 
-    def baseline_inputs(self, ds: Dataset) -> list:
-        return [None] * len(ds)
+    def baseline_inputs(self, ds: Dataset) -> list[dict]:
+        return [{"id": r["id"], "question": r["question"], "context": r["context"], "answers": r["answers"]}
+                for r in ds]
+
+    def init_head(self, model, baseline, label2id: dict[str, int]) -> None:
+        """Start the span head from the frozen-encoder baseline's trained head (as the probe does elsewhere)."""
+        with torch.no_grad():
+            model.qa_outputs.weight.copy_(baseline.head.weight)
+            model.qa_outputs.bias.copy_(baseline.head.bias)
 
     def prediction_record(self, row: dict, prediction: str) -> dict:
         return {"id": row["id"], "question": row["question"], "answers": row["answers"]["text"],
                 "prediction": prediction}
 
-
-class _NoFeatures:
-    """QA has no probe head or frozen-feature baseline yet: nothing to precompute."""
-
-    def add_dataset(self, ds, desc: str = "") -> None:
-        pass
-
-    def seal(self) -> None:
-        pass
