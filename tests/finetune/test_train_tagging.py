@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from xlt.finetune.config import TrainConfig
@@ -46,6 +47,7 @@ def test_ner_run_scores_entities_and_writes_one_tag_per_word(tiny_model, ner_dat
     run = train(cfg)
     metrics = json.loads((run.root / "metrics.json").read_text())
     assert metrics["primary_metric"] == "entity_f1"
+    assert run.run_info["best_dev_metric"] == "entity_f1"  # checkpoints are chosen by what the report scores
     assert list(metrics["systems"]) == ["xlt", "frozen-encoder", "majority-tag"]
     assert "Entity F1 per type (xlt)" in metrics["tables"]
     assert set(metrics["tables"]["Entity F1 per type (xlt)"]) == {"ANI"}
@@ -101,3 +103,23 @@ def test_a_saved_tagging_run_evaluates_on_new_files(tiny_model, ner_data, tmp_pa
     assert results["primary_metric"] == "entity_f1"
     assert set(results["systems"]) == {"xlt", "frozen-encoder", "majority-tag"}
     assert (tmp_path / "eval" / "predictions" / "fr.jsonl").is_file()
+
+
+def test_ner_dev_metric_is_seqeval_entity_f1_over_labelled_words():
+    from seqeval.metrics import f1_score
+    from seqeval.scheme import IOB2
+    from transformers import EvalPrediction
+
+    from xlt.finetune.tasks.tagging import TaggingTask
+
+    task = TaggingTask()
+    labels = ["B-PER", "I-PER", "O"]
+    task.use_labels(labels)
+    gold = np.array([[-100, 0, 1, -100, 2, -100], [-100, 2, 0, 0, -100, -100]])
+    pred_ids = np.array([[2, 0, 1, 2, 2, 2], [2, 2, 0, 1, 1, 1]])
+    logits = np.eye(3)[pred_ids]
+    scores = task.dev_metric(EvalPrediction(predictions=logits, label_ids=gold))
+    expected = f1_score([["B-PER", "I-PER", "O"], ["O", "B-PER", "B-PER"]],
+                        [["B-PER", "I-PER", "O"], ["O", "B-PER", "I-PER"]], mode="strict", scheme=IOB2)
+    assert scores["entity_f1"] == pytest.approx(expected) and 0 < expected < 1
+    assert scores["accuracy"] == pytest.approx(5 / 6)

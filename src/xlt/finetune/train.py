@@ -97,13 +97,14 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
     trainer = _build_trainer(config, task, model, tokenizer, run,
                              task.encode(data["train"], tokenizer, config.model, label2id),
                              task.encode(dev, tokenizer, config.model, label2id), interrupt)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     trainer.train(resume_from_checkpoint=True if resume and run.has_checkpoint() else None)
     if interrupt.requested:
         raise TrainingInterrupted(
             f"training interrupted; a checkpoint is in {run.checkpoints}. "
             f"Resume with: xlt train {run.config} --resume")
     train_seconds = time.perf_counter() - started
+    train_cpu_seconds = time.process_time() - cpu_started  # all threads; steadier than wall time on a shared CPU
 
     model = strategy.export(trainer.model)
     run_info = {
@@ -113,10 +114,12 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
         "zero_shot": not config.training.select_on_target,
         "zero_shot_note": _zero_shot_note(config),
         "train_seconds": round(train_seconds, 1),  # of this call: after --resume, the resumed part only
+        "train_cpu_seconds": round(train_cpu_seconds, 1),
         "resumed": resume,
         "train_examples_per_second": round((trainer.state.epoch or 0) * len(data["train"])
                                            / max(train_seconds, 1e-9), 2),
-        "best_dev_score": trainer.state.best_metric, "epochs_run": round(trainer.state.epoch or 0, 2),
+        "best_dev_metric": task.dev_metric_name, "best_dev_score": trainer.state.best_metric,
+        "epochs_run": round(trainer.state.epoch or 0, 2),
         "data": {split: f"{len(data[split]):,} rows in {', '.join(sorted(set(data[split]['lang'])))}"
                  for split in data},
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -178,7 +181,7 @@ def _build_trainer(config: TrainConfig, task, model, tokenizer, run: RunFolder, 
         save_strategy="epoch",
         save_total_limit=2,
         load_best_model_at_end=has_dev,
-        metric_for_best_model="accuracy",
+        metric_for_best_model=task.dev_metric_name,
         greater_is_better=True,
         logging_strategy="steps",
         logging_steps=max(1, int(len(train_ds) / t.batch_size / 4)),

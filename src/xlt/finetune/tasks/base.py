@@ -21,6 +21,8 @@ class Task:
     name: ClassVar[str]
     metrics: tuple[str, ...]
     primary_metric: str
+    #: the key of :meth:`dev_metric`'s result that selects the best checkpoint (on source-language dev data)
+    dev_metric_name: str = "accuracy"
     #: baseline name -> factory(embed, seed); ``embed`` is the task's frozen-feature table
     baselines: ClassVar[dict[str, Callable[[Callable, int], Any]]] = {}
 

@@ -17,7 +17,7 @@ import torch
 from datasets import Dataset
 
 from xlt.evaluate.baselines import MajorityTagBaseline, TokenProbeBaseline
-from xlt.evaluate.tagging_metrics import entity_type_table
+from xlt.evaluate.tagging_metrics import entity_f1, entity_type_table
 from xlt.finetune.tasks.base import Task
 from xlt.finetune.word_features import WordFeatures
 from xlt.finetune.word_windows import make_windows, window_labels, words_from_windows
@@ -41,8 +41,27 @@ class TaggingTask(Task):
         self.unseen: dict[str, dict[str, int]] = {}
 
     def use_labels(self, labels: list[str]) -> None:
+        self.label_names = list(labels)
         if all(IOB2_TAG.match(t) for t in labels) and any(t != "O" for t in labels):
             self.metrics, self.primary_metric = ("entity_f1", "word_accuracy"), "entity_f1"
+            self.dev_metric_name = "entity_f1"
+
+    def dev_metric(self, eval_pred) -> dict[str, float]:
+        """Word accuracy, and for NER the strict entity F1 the report uses, on the source dev windows.
+
+        Each window is scored as one sequence of its labelled words (a sentence longer than the model's
+        length is split into windows, so an entity across a window edge may count as two).
+        """
+        scores = super().dev_metric(eval_pred)
+        if self.dev_metric_name == "entity_f1":
+            gold_ids, pred_ids = np.asarray(eval_pred.label_ids), np.asarray(eval_pred.predictions).argmax(-1)
+            gold, pred = [], []
+            for g, p in zip(gold_ids, pred_ids, strict=True):
+                keep = g != -100
+                gold.append([self.label_names[i] for i in g[keep]])
+                pred.append([self.label_names[i] for i in p[keep]])
+            scores["entity_f1"] = entity_f1(gold, pred)
+        return scores
 
     def labels(self, train: Dataset) -> list[str]:
         labels = sorted({self.tag_map.get(t, t) for tags in train["tags"] for t in tags})
