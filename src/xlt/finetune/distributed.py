@@ -5,21 +5,36 @@ The HF Trainer already does the distributed part (DDP; gloo on CPU, NCCL on GPUs
 makes the same split (both are seeded and deterministic), only the main process writes files, and the
 others wait at a barrier so nobody reads a half-written folder. One process: every call here is a no-op.
 
->>> processes().num_processes
-1
->>> processes().is_main_process
-True
+The state is looked up on every call: ``TrainingArguments`` resets and rebuilds accelerate's shared state.
+
+>>> num_processes(), is_main_process()
+(1, True)
 """
 
 from __future__ import annotations
 
+import torch
 from accelerate import PartialState
 
 
-def processes() -> PartialState:
-    """The shared process state; under ``torchrun`` its first use joins the process group (gloo on CPU)."""
-    return PartialState()
+def use_cpu() -> bool:
+    """No accelerator: train on the CPU (DDP over gloo when several processes were launched)."""
+    return not torch.accelerator.is_available()
 
 
-def is_distributed() -> bool:
-    return processes().num_processes > 1
+def _state() -> PartialState:
+    # Under torchrun, the first call joins the process group; `cpu=True` is what makes accelerate pick
+    # multi-CPU (gloo) instead of "not distributed" on a machine without a GPU.
+    return PartialState(cpu=use_cpu())
+
+
+def num_processes() -> int:
+    return _state().num_processes
+
+
+def is_main_process() -> bool:
+    return _state().is_main_process
+
+
+def wait_for_everyone() -> None:
+    _state().wait_for_everyone()

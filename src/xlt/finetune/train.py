@@ -27,7 +27,7 @@ from transformers import (
 
 from xlt.errors import ConfigError
 from xlt.finetune.config import TrainConfig
-from xlt.finetune.distributed import processes
+from xlt.finetune.distributed import is_main_process, num_processes, use_cpu, wait_for_everyone
 from xlt.finetune.head_init import init_head_from_probe
 from xlt.finetune.interrupt import GracefulInterrupt, TrainingInterrupted
 from xlt.finetune.save import save_model
@@ -63,13 +63,12 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
     """
     from xlt.evaluate.run_evaluation import evaluate_languages, fit_baselines
 
-    procs = processes()
-    main = procs.is_main_process
-    if procs.num_processes > 1 and config.evaluation.matrix:
+    main, world = is_main_process(), num_processes()
+    if world > 1 and config.evaluation.matrix:
         raise ConfigError("evaluation.matrix trains further models one after another: run it in one process")
     run = RunFolder(config.run_dir)
     _check_folder(run, resume=resume, overwrite=overwrite)  # every process: the same error, or none
-    procs.wait_for_everyone()
+    wait_for_everyone()
     if main:
         _prepare_folder(run, resume=resume, overwrite=overwrite)
     set_seed(config.training.seed)
@@ -80,7 +79,7 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
     if main:
         write_text(run.config, config.to_yaml())
         write_json(run.split, config.data.split_manifest())
-    procs.wait_for_everyone()
+    wait_for_everyone()
     source_languages = sorted(set(data["train"]["lang"]))
     dev = data["dev"]  # source languages only, unless data.dev_languages and select_on_target say otherwise
 
@@ -120,7 +119,7 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
                              task.encode(dev, tokenizer, config.model, label2id), interrupt, callbacks or [])
     started = time.perf_counter()
     with tracking_env(config.training.report_to, run.root, config.name):
-        trainer.train(resume_from_checkpoint=True if resume and run.has_checkpoint() else None)
+        output = trainer.train(resume_from_checkpoint=True if resume and run.has_checkpoint() else None)
     if interrupt.requested:
         raise TrainingInterrupted(
             f"training interrupted; a checkpoint is in {run.checkpoints}. "
@@ -138,9 +137,10 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
         "resumed": resume,
         "train_examples_per_second": round((trainer.state.epoch or 0) * len(data["train"])
                                            / max(train_seconds, 1e-9), 2),
+        "train_loss": round(output.training_loss, 6),  # mean over the run's steps, all processes
         "best_dev_score": trainer.state.best_metric, "epochs_run": round(trainer.state.epoch or 0, 2),
         "source_languages": source_languages, "dev_languages": sorted(set(dev["lang"])),
-        "processes": procs.num_processes,
+        "processes": world,
         "data": {split: f"{len(data[split]):,} rows in {', '.join(sorted(set(data[split]['lang'])))}"
                  for split in data},
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -149,7 +149,7 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
         if main:
             write_json(run.run_info, run_info)
             shutil.rmtree(run.checkpoints, ignore_errors=True)
-        procs.wait_for_everyone()  # the others return once the main process has written everything
+        wait_for_everyone()  # the others return once the main process has written everything
         return TrainedRun(run, {}, run_info)
     save_model(model, tokenizer, run.model, spec=config.model, task=task.name,
                source_languages=source_languages, task_options=config.task_options)
@@ -162,7 +162,7 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
         from xlt.finetune.matrix import add_language_matrix
 
         add_language_matrix(config, run, results, run_info)
-    procs.wait_for_everyone()
+    wait_for_everyone()
     return TrainedRun(run, results, run_info)
 
 
@@ -220,13 +220,20 @@ def _build_trainer(config: TrainConfig, task, model, tokenizer, run: RunFolder, 
         report_to=list(t.report_to) or "none",
         run_name=config.name,
         dataloader_num_workers=0,
+        use_cpu=use_cpu(),  # also what lets torchrun on a CPU machine run DDP over gloo
         dataloader_pin_memory=torch.cuda.is_available(),
     )
     callbacks = [interrupt, *extra_callbacks]
     if has_dev and t.early_stopping_patience:
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=t.early_stopping_patience))
-    return Trainer(
+    trainer = Trainer(
         model=model, args=args, train_dataset=train_ds, eval_dataset=dev_ds if has_dev else None,
         data_collator=task.collator(tokenizer), processing_class=tokenizer,
         compute_metrics=task.dev_metric, callbacks=callbacks,
     )
+    # Every xlt model returns the mean loss of its batch. A forward with **kwargs makes the Trainer assume the
+    # model divides by the global item count itself (num_items_in_batch): it would then multiply the loss by
+    # the number of processes (DDP: gradients x2 with 2 processes) and skip the division by the gradient
+    # accumulation steps. Saying "no" gives the plain mean over the global batch in every setting.
+    trainer.model_accepts_loss_kwargs = False
+    return trainer

@@ -8,6 +8,8 @@ complete / pruned / failed, the values tried, the source-dev score after every e
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
 from pathlib import Path
 from typing import Any
@@ -56,6 +58,7 @@ class Objective:
         params = self.space.suggest(trial)
         config = trial_config(self.base, params, trial.number, self.study_dir)
         trial.set_user_attr("run_folder", str(config.run_dir))
+        trial.set_user_attr("worker", f"{socket.gethostname()}:{os.getpid()}")
         pruning = PruningCallback(trial)
         record: dict[str, Any] = {"trial": trial.number, "params": params, "run_folder": str(config.run_dir)}
         started = time.perf_counter()

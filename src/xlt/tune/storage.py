@@ -12,6 +12,7 @@ e.g. ``postgresql+psycopg2://user@host:5432/db``. SQLite works for several proce
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from xlt.errors import ConfigError
@@ -27,10 +28,17 @@ def open_storage(url: str):
     import sqlalchemy.exc
 
     engine_kwargs = {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {"pool_pre_ping": True}
-    try:
-        return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs)
-    except (sqlalchemy.exc.SQLAlchemyError, ModuleNotFoundError, ValueError) as err:
-        raise ConfigError(f"--storage {display_url(url)}: cannot open the study storage: {err}") from err
+    for attempt in range(3):
+        try:
+            return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs)
+        except sqlalchemy.exc.OperationalError as err:
+            # Workers started together race to create the tables ("already exists"): the loser tries again.
+            if attempt == 2 or "exist" not in str(err).lower():
+                raise ConfigError(f"--storage {display_url(url)}: cannot open the study storage: {err}") from err
+            time.sleep(1 + attempt)
+        except (sqlalchemy.exc.SQLAlchemyError, ModuleNotFoundError, ValueError) as err:
+            raise ConfigError(f"--storage {display_url(url)}: cannot open the study storage: {err}") from err
+    raise AssertionError("unreachable")
 
 
 def display_url(url: str) -> str:
