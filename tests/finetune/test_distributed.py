@@ -1,6 +1,6 @@
 """Two processes over gloo (``torch.distributed.run``) train like one process with the same global batch.
 
-Same data, seed and global batch size (8 = 2 processes x 4), and a tiny model without dropout: every step
+Same data, seed and global batch size (4 = 2 processes x 2; 12 training rows: no ragged last batch), and a tiny model without dropout: every step
 sees the same examples and the same mean loss, so the runs differ only by the order of float additions
 (the all-reduce). Only the main process writes the run folder; the other one returns after it.
 """
@@ -43,7 +43,7 @@ def test_two_processes_match_one_process(tiny_model, toy_data, tmp_path):
         "model": {"name": str(model), "max_length": 32},
         "data": {"pool": {"format": "jsonl", "path": str(toy_data / "{lang}.jsonl"), "languages": ["en", "de", "fr"]},
                  "split": {"train": 0.5, "dev": 0.25, "test": 0.25, "seed": 0}, "source_languages": ["en"]},
-        "training": {"epochs": 3, "batch_size": 8, "learning_rate": 1e-3, "early_stopping_patience": None,
+        "training": {"epochs": 3, "batch_size": 4, "learning_rate": 1e-3, "early_stopping_patience": None,
                      "length_grouped": False},
         "evaluation": {"baselines": [], "bootstrap_resamples": 20},
     })  # training.dropout (the head's) defaults to the encoder's: 0 here
@@ -54,7 +54,7 @@ def test_two_processes_match_one_process(tiny_model, toy_data, tmp_path):
     assert one.returncode == 0, one.stderr[-3000:]
     two = subprocess.run(
         [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
-         "-m", "xlt.cli.main", "train", str(path), "--set", "name=two", "--set", "training.batch_size=4"],
+         "-m", "xlt.cli.main", "train", str(path), "--set", "name=two", "--set", "training.batch_size=2"],
         env=_env(), capture_output=True, text=True, timeout=300)
     assert two.returncode == 0, two.stderr[-3000:]
 
@@ -64,8 +64,8 @@ def test_two_processes_match_one_process(tiny_model, toy_data, tmp_path):
     assert info["one"]["epochs_run"] == info["two"]["epochs_run"] == 3
     assert abs(info["one"]["train_loss"] - info["two"]["train_loss"]) <= LOSS_TOLERANCE, info
     assert abs(info["one"]["best_dev_score"] - info["two"]["best_dev_score"]) <= ACCURACY_TOLERANCE, info
-    # one run folder, written once: the config says per-device batch 4, the model and report are there
-    assert yaml.safe_load((runs / "two" / "config.yaml").read_text())["training"]["batch_size"] == 4
+    # one run folder, written once: the config says per-device batch 2, the model and report are there
+    assert yaml.safe_load((runs / "two" / "config.yaml").read_text())["training"]["batch_size"] == 2
     assert (runs / "two" / "model" / "model.safetensors").is_file()
     assert (runs / "two" / "report.html").is_file()
     assert not (runs / "two" / "checkpoints").exists()

@@ -114,11 +114,11 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
              f"{total:,}", 100 * trainable / total)
 
     interrupt = GracefulInterrupt()
-    trainer = _build_trainer(config, task, model, tokenizer, run,
-                             task.encode(data["train"], tokenizer, config.model, label2id),
-                             task.encode(dev, tokenizer, config.model, label2id), interrupt, callbacks or [])
     started = time.perf_counter()
-    with tracking_env(config.training.report_to, run.root, config.name):
+    with tracking_env(config.training.report_to, run.root, config.name):  # trackers read it when built
+        trainer = _build_trainer(config, task, model, tokenizer, run,
+                                 task.encode(data["train"], tokenizer, config.model, label2id),
+                                 task.encode(dev, tokenizer, config.model, label2id), interrupt, callbacks or [])
         output = trainer.train(resume_from_checkpoint=True if resume and run.has_checkpoint() else None)
     if interrupt.requested:
         raise TrainingInterrupted(
