@@ -1,8 +1,9 @@
 """Two processes over gloo (``torch.distributed.run``) train like one process with the same global batch.
 
-Same data, seed and global batch size (4 = 2 processes x 2; 12 training rows: no ragged last batch), and a tiny model without dropout: every step
-sees the same examples and the same mean loss, so the runs differ only by the order of float additions
-(the all-reduce). Only the main process writes the run folder; the other one returns after it.
+Same data, seed and global batch size (4 = 2 processes x 2; 12 training rows: no ragged last batch), and
+a tiny model without dropout: every step sees the same examples and the same mean loss, so the runs may
+differ only by the order of float additions (the all-reduce). Only the main process writes the run folder;
+the other one returns after it.
 """
 
 from __future__ import annotations

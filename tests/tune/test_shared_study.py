@@ -38,7 +38,13 @@ def run_two_workers(tune_config: Path, storage: str | None) -> tuple[optuna.Stud
         cmd += ["--storage", storage]
     workers = [subprocess.Popen([*cmd, "--seed", str(seed)], env=_env(), stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True) for seed in (1, 2)]
-    outputs = [w.communicate(timeout=600)[0] for w in workers]
+    try:
+        outputs = [w.communicate(timeout=900)[0] for w in workers]
+    finally:  # never leave a worker behind (e.g. after a timeout)
+        for w in workers:
+            if w.poll() is None:
+                w.kill()
+                w.wait()
     for worker, output in zip(workers, outputs, strict=True):
         assert worker.returncode == 0, output[-3000:]
     return optuna.load_study(study_name="shared", storage=storage), tune_config.parent / "runs" / "shared-tune"
