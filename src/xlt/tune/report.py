@@ -72,10 +72,16 @@ def _short(value: Any) -> str:
 NOTE = ("The objective is the source-language dev score only: trials score no test language. The target "
         "scores below come from two runs made after the search (the best config and the default config, "
         "same data and seed), evaluated as `xlt train` does.")
+NO_FINAL = ("The objective is the source-language dev score only: trials score no test language. No final runs "
+            "were made (--no-final): `xlt train best.yaml` scores the best config on every target language.")
+
+
+def _note(summary: dict[str, Any]) -> str:
+    return NOTE if summary.get("final") else NO_FINAL
 
 
 def render_markdown(summary: dict[str, Any], figures: dict[str, str], skipped: dict[str, str]) -> str:
-    lines = [f"# xlt tuning report: {summary['study']}", "", NOTE, ""]
+    lines = [f"# xlt tuning report: {summary['study']}", "", _note(summary), ""]
     for title, header, rows in _sections(summary, skipped):
         lines += [f"## {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows] + [""]
@@ -87,7 +93,7 @@ def render_markdown(summary: dict[str, Any], figures: dict[str, str], skipped: d
 def render_html(summary: dict[str, Any], figures: dict[str, bytes], skipped: dict[str, str]) -> str:
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>xlt tuning: {escape(summary['study'])}"
              f"</title><style>{CSS}</style></head><body><h1>xlt tuning report: {escape(summary['study'])}</h1>",
-             f"<p class='how'>{escape(NOTE)}</p>"]
+             f"<p class='how'>{escape(_note(summary))}</p>"]
     for title, header, rows in _sections(summary, skipped):
         head = "".join(f"<th>{escape(h)}</th>" for h in header)
         body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
