@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export XLT_DATA ?= $(abspath ../shared/data)
 
-.PHONY: install demo test lint bench
+.PHONY: install demo test lint bench postgres
 
 $(BIN)/xlt: pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -31,3 +31,10 @@ bench: install
 	# predict_speed measures the demo run's saved model: train it first if it is not there
 	test -f runs/demo-emoji-groups/model/config.json || $(BIN)/xlt demo
 	$(BIN)/python bench/predict_speed.py
+
+# tests/tune starts a throw-away PostgreSQL server (Debian's postgresql package): install it where missing
+# (as root; otherwise say how, and that test skips).
+postgres:
+	@command -v pg_ctl >/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } || \
+	  echo "PostgreSQL server not installed: apt-get install -y postgresql (the shared-study test skips without it)"

@@ -41,6 +41,7 @@ class TrainingSettings(BaseModel):
     length_grouped: bool = True  # batches of similar length: less padding
     eval_batch_size: int = 64
     max_steps: int = -1  # stop after this many steps (tests, quick looks)
+    report_to: list[str] = Field(default_factory=list)  # transformers trackers: tensorboard, mlflow (copies)
 
 
 class EvaluationSettings(BaseModel):

@@ -20,16 +20,19 @@ import torch
 from transformers import (
     EarlyStoppingCallback,
     Trainer,
+    TrainerCallback,
     TrainingArguments,
     set_seed,
 )
 
 from xlt.errors import ConfigError
 from xlt.finetune.config import TrainConfig
+from xlt.finetune.distributed import is_main_process, num_processes, use_cpu, wait_for_everyone
 from xlt.finetune.interrupt import GracefulInterrupt, TrainingInterrupted
 from xlt.finetune.save import save_model
 from xlt.finetune.strategies import make_strategy, parameter_counts
 from xlt.finetune.tasks import get_task
+from xlt.finetune.tracking import check_report_to, tracking_env
 from xlt.io import write_json, write_text
 from xlt.model.loader import load_encoder, load_tokenizer
 from xlt.run_folder import RunFolder
@@ -48,18 +51,34 @@ class TrainedRun:
         return self.folder.root
 
 
-def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False) -> TrainedRun:
-    """Fine-tune ``config.model`` on the source languages and evaluate on every test language."""
+def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
+          callbacks: list[TrainerCallback] | None = None, evaluate: bool = True) -> TrainedRun:
+    """Fine-tune ``config.model`` on the source languages and evaluate on every test language.
+
+    ``callbacks`` join the Trainer's (e.g. the tuner's pruning callback). ``evaluate=False`` stops after
+    training: run_info.json with the best source-dev score, no saved model, no test language scored
+    (what a tuning trial needs). Under ``torchrun``/``accelerate launch`` every process trains, only the
+    main one writes the run folder; the others return the same run_info and empty ``results``.
+    """
     from xlt.evaluate.run_evaluation import evaluate_languages, fit_baselines
 
+    main, world = is_main_process(), num_processes()
+    if world > 1 and config.evaluation.matrix:
+        raise ConfigError("evaluation.matrix trains further models one after another: run it in one process")
     run = RunFolder(config.run_dir)
-    _prepare_folder(run, resume=resume, overwrite=overwrite)
+    _check_folder(run, resume=resume, overwrite=overwrite)  # every process: the same error, or none
+    wait_for_everyone()
+    if main:
+        _prepare_folder(run, resume=resume, overwrite=overwrite)
     set_seed(config.training.seed)
-    write_text(run.config, config.to_yaml())
+    check_report_to(config.training.report_to)
 
     task = get_task(config.task, config.task_options)
-    data = config.data.load()
-    write_json(run.split, config.data.split_manifest())
+    data = config.data.load()  # seeded: the same split in every process
+    if main:
+        write_text(run.config, config.to_yaml())
+        write_json(run.split, config.data.split_manifest())
+    wait_for_everyone()
     source_languages = sorted(set(data["train"]["lang"]))
     dev = data["dev"]  # source languages only, unless data.dev_languages and select_on_target say otherwise
 
@@ -94,11 +113,12 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
              f"{total:,}", 100 * trainable / total)
 
     interrupt = GracefulInterrupt()
-    trainer = _build_trainer(config, task, model, tokenizer, run,
-                             task.encode(data["train"], tokenizer, config.model, label2id),
-                             task.encode(dev, tokenizer, config.model, label2id), interrupt)
     started, cpu_started = time.perf_counter(), time.process_time()
-    trainer.train(resume_from_checkpoint=True if resume and run.has_checkpoint() else None)
+    with tracking_env(config.training.report_to, run.root, config.name):  # trackers read it when built
+        trainer = _build_trainer(config, task, model, tokenizer, run,
+                                 task.encode(data["train"], tokenizer, config.model, label2id),
+                                 task.encode(dev, tokenizer, config.model, label2id), interrupt, callbacks or [])
+        output = trainer.train(resume_from_checkpoint=True if resume and run.has_checkpoint() else None)
     if interrupt.requested:
         raise TrainingInterrupted(
             f"training interrupted; a checkpoint is in {run.checkpoints}. "
@@ -118,12 +138,21 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
         "resumed": resume,
         "train_examples_per_second": round((trainer.state.epoch or 0) * len(data["train"])
                                            / max(train_seconds, 1e-9), 2),
+        "train_loss": round(output.training_loss, 6),  # mean over the run's steps, all processes
         "best_dev_metric": task.dev_metric_name, "best_dev_score": trainer.state.best_metric,
         "epochs_run": round(trainer.state.epoch or 0, 2),
+        "source_languages": source_languages, "dev_languages": sorted(set(dev["lang"])),
+        "processes": world,
         "data": {split: f"{len(data[split]):,} rows in {', '.join(sorted(set(data[split]['lang'])))}"
                  for split in data},
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
+    if not main or not evaluate:
+        if main:
+            write_json(run.run_info, run_info)
+            shutil.rmtree(run.checkpoints, ignore_errors=True)
+        wait_for_everyone()  # the others return once the main process has written everything
+        return TrainedRun(run, {}, run_info)
     save_model(model, tokenizer, run.model, spec=config.model, task=task.name,
                source_languages=source_languages, task_options=config.task_options)
     results = evaluate_languages(
@@ -135,18 +164,23 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
         from xlt.finetune.matrix import add_language_matrix
 
         add_language_matrix(config, run, results, run_info)
+    wait_for_everyone()
     return TrainedRun(run, results, run_info)
+
+
+def _check_folder(run: RunFolder, *, resume: bool, overwrite: bool) -> None:
+    if resume:
+        if not run.has_checkpoint():
+            raise ConfigError(f"--resume: no checkpoint in {run.checkpoints} to resume from")
+    elif run.root.exists() and any(run.root.iterdir()) and not overwrite:
+        raise ConfigError(f"run folder {run.root} exists; pass --resume to continue it, --overwrite to "
+                          "start again, or choose another name (--set name=...)")
 
 
 def _prepare_folder(run: RunFolder, *, resume: bool, overwrite: bool) -> None:
     if resume:
-        if not run.has_checkpoint():
-            raise ConfigError(f"--resume: no checkpoint in {run.checkpoints} to resume from")
         return
     if run.root.exists() and any(run.root.iterdir()):
-        if not overwrite:
-            raise ConfigError(f"run folder {run.root} exists; pass --resume to continue it, --overwrite to "
-                              "start again, or choose another name (--set name=...)")
         shutil.rmtree(run.root)
     run.root.mkdir(parents=True, exist_ok=True)
 
@@ -159,7 +193,7 @@ def _zero_shot_note(config: TrainConfig) -> str:
 
 
 def _build_trainer(config: TrainConfig, task, model, tokenizer, run: RunFolder, train_ds, dev_ds,
-                   interrupt: GracefulInterrupt) -> Trainer:
+                   interrupt: GracefulInterrupt, extra_callbacks: list[TrainerCallback]) -> Trainer:
     t = config.training
     has_dev = len(dev_ds) > 0
     bf16 = torch.cuda.is_available() and torch.cuda.is_bf16_supported()
@@ -185,15 +219,23 @@ def _build_trainer(config: TrainConfig, task, model, tokenizer, run: RunFolder, 
         greater_is_better=True,
         logging_strategy="steps",
         logging_steps=max(1, int(len(train_ds) / t.batch_size / 4)),
-        report_to="none",
+        report_to=list(t.report_to) or "none",
+        run_name=config.name,
         dataloader_num_workers=0,
+        use_cpu=use_cpu(),  # also what lets torchrun on a CPU machine run DDP over gloo
         dataloader_pin_memory=torch.cuda.is_available(),
     )
-    callbacks = [interrupt]
+    callbacks = [interrupt, *extra_callbacks]
     if has_dev and t.early_stopping_patience:
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=t.early_stopping_patience))
-    return Trainer(
+    trainer = Trainer(
         model=model, args=args, train_dataset=train_ds, eval_dataset=dev_ds if has_dev else None,
         data_collator=task.collator(tokenizer), processing_class=tokenizer,
         compute_metrics=task.dev_metric, callbacks=callbacks,
     )
+    # Every xlt model returns the mean loss of its batch. A forward with **kwargs makes the Trainer assume the
+    # model divides by the global item count itself (num_items_in_batch): it would then multiply the loss by
+    # the number of processes (DDP: gradients x2 with 2 processes) and skip the division by the gradient
+    # accumulation steps. Saying "no" gives the plain mean over the global batch in every setting.
+    trainer.model_accepts_loss_kwargs = False
+    return trainer

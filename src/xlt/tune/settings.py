@@ -1,0 +1,75 @@
+"""The ``tune:`` section of a tune config (how to search), and loading a tune config file.
+
+A tune config is a training config (what ``xlt train`` takes) plus ``search:`` (see :mod:`xlt.tune.space`)
+and an optional ``tune:``::
+
+    tune:
+      pruner: median        # median | hyperband | none: stop trials whose source-dev score lags
+      seed: 0               # TPE sampler seed; give each worker of a shared study its own (--seed)
+      startup_trials: 5     # random trials before TPE models the space; the median pruner waits as long
+      warmup_epochs: 1      # the median pruner never stops a trial before this many epochs
+      final: true           # after the search: train the best and the default config, score every target
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from xlt.errors import ConfigError
+from xlt.finetune.config import TrainConfig, _apply_overrides
+from xlt.tune.space import SearchSpace
+
+
+class TuneSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pruner: Literal["median", "hyperband", "none"] = "median"
+    seed: int = 0
+    startup_trials: int = 5
+    warmup_epochs: int = 1
+    final: bool = True
+
+
+class TuneConfig(BaseModel):
+    """The base training config, the search space and the search settings of one study."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    base: TrainConfig
+    space: SearchSpace
+    settings: TuneSettings
+
+
+def load_tune_config(path: str | Path, overrides: list[str] | None = None) -> TuneConfig:
+    """Read a tune config; ``overrides`` (``--set``) apply to the training part.
+
+    The base config must select checkpoints on source-language dev data: a tuning objective computed
+    on target languages would make every reported target score optimistic.
+    """
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError as err:
+        raise ConfigError(f"{path}: config file not found") from err
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{path}: not valid YAML: {err}") from err
+    if not isinstance(raw, dict) or "search" not in raw:
+        raise ConfigError(f"{path}: a tune config needs a 'search:' section (see examples/tune_emoji_groups.yaml)")
+    space = SearchSpace.parse(raw.pop("search"), source=str(path))
+    try:
+        settings = TuneSettings.model_validate(raw.pop("tune", None) or {})
+    except ValidationError as err:
+        msgs = "; ".join(f"tune.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors())
+        raise ConfigError(f"{path}: {msgs}") from err
+    raw = _apply_overrides(raw, overrides or [])
+    base = TrainConfig.validated(raw, source=str(path))
+    if base.training.select_on_target:
+        raise ConfigError(f"{path}: training.select_on_target=true: tuning must select on source-language dev "
+                          "data only (the target scores of the best trial would be optimistic)")
+    space.check(base.model_dump(mode="json"), lambda r: TrainConfig.validated(r, source=str(path)), str(path))
+    return TuneConfig(base=base, space=space, settings=settings)
+
