@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export XLT_DATA ?= $(abspath ../shared/data)
 
-.PHONY: install demo test lint bench
+.PHONY: install demo test lint bench apertium
 
 $(BIN)/xlt: pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -31,3 +31,7 @@ bench: install
 	# predict_speed measures the demo run's saved model: train it first if it is not there
 	test -f runs/demo-emoji-groups/model/config.json || $(BIN)/xlt demo
 	$(BIN)/python bench/predict_speed.py
+
+# Apertium MT (Debian packages; needs root): the translate-test/translate-train examples use eng<->spa
+apertium:
+	apt-get install -y apertium apertium-eng-spa apertium-eng-cat apertium-spa-cat apertium-fr-es
