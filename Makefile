@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export XLT_DATA ?= $(abspath ../shared/data)
 
-.PHONY: install demo test lint bench postgres
+.PHONY: install demo test lint bench postgres apertium
 
 $(BIN)/xlt: pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -38,3 +38,7 @@ postgres:
 	@command -v pg_ctl >/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || \
 	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } || \
 	  echo "PostgreSQL server not installed: apt-get install -y postgresql (the shared-study test skips without it)"
+
+# Apertium MT (Debian packages; needs root): the translate-test/translate-train examples use eng<->spa
+apertium:
+	apt-get install -y apertium apertium-eng-spa apertium-eng-cat apertium-spa-cat apertium-fr-es

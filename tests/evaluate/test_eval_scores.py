@@ -54,7 +54,7 @@ def test_several_source_languages_and_missing_ones():
 
 def test_errors():
     with pytest.raises(ConfigError, match="known metrics"):
-        score_systems(PREDICTIONS, ["en"], metrics=("accuracy", "bleu"))
+        score_systems(PREDICTIONS, ["en"], metrics=("accuracy", "meteor"))
     with pytest.raises(ConfigError, match="primary"):
         score_systems(PREDICTIONS, ["en"], metrics=("accuracy",), primary="macro_f1")
     with pytest.raises(DataError, match="'xlt'.*'en'"):

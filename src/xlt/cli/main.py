@@ -57,21 +57,56 @@ def train(
 @app.command()
 @friendly_errors
 def evaluate(
-    run_or_model: Path = typer.Argument(..., help="a run folder (runs/NAME) or a saved model folder",
+    run_or_model: Path = typer.Argument(None, help="a run folder (runs/NAME) or a saved model folder",
                                         exists=True),
-    data: str = typer.Option(..., "--data", "-d", help="data spec: builtin:emoji-groups, "
+    data: str = typer.Option(None, "--data", "-d", help="data spec: builtin:emoji-groups, "
                              "'sib200:$XLT_DATA/sib200/{lang}/test.tsv', xnli, a .jsonl/.csv/.tsv or a YAML spec"),
     languages: list[str] = typer.Option(None, "--languages", "-l", help="languages to evaluate (repeatable)"),
     baselines: bool = typer.Option(False, "--baselines", help="also fit and score the baselines "
                                    "(run folders only)"),
     output: Path = typer.Option(None, "--output", "-o", help="where to write metrics and report"),
+    hypotheses: list[Path] = typer.Option(None, "--hypotheses", help="translation task: an external system's "
+                                          "output, one segment per line (repeatable)", exists=True),
+    references: Path = typer.Option(None, "--references", help="translation task: the reference file", exists=True),
+    target_lang: str = typer.Option(None, "--target-lang", help="translation task: target language (tokenizer)"),
+    source: Path = typer.Option(None, "--source", help="translation task: source file (copy-source baseline)"),
+    task: str = typer.Option(None, "--task", help="'translation' to score --hypotheses files"),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
-    """Score a trained model on every language of --data in one pass: metrics JSON and report."""
-    from xlt.evaluate.evaluate_saved import evaluate_saved
+    """Score a trained model on every language of --data in one pass: metrics JSON and report.
+
+    Or score translation files: xlt evaluate --task translation --hypotheses OUT --references REF --target-lang es
+    """
+    from xlt.errors import ConfigError
 
     setup_logging(verbose)
+    if task == "translation" or hypotheses:
+        from xlt.evaluate.score_translations import score_translation_files
+
+        if not (hypotheses and references and target_lang):
+            raise ConfigError("--task translation needs --hypotheses, --references and --target-lang")
+        score_translation_files(hypotheses, references, target_lang=target_lang, source=source, output=output)
+        return
+    if run_or_model is None or data is None:
+        raise ConfigError("xlt evaluate needs a run or model folder and --data (or --task translation --hypotheses)")
+    from xlt.evaluate.evaluate_saved import evaluate_saved
+
     evaluate_saved(run_or_model, data, languages=languages or None, baselines=baselines, output=output)
+
+
+@app.command("translate")
+@friendly_errors
+def translate_file(
+    input_file: Path = typer.Argument(..., help="text file, one segment per line", exists=True, dir_okay=False),
+    translator: str = typer.Option(..., "--translator", "-t", help="apertium:<pair> or hf:<model folder or hub id>"),
+    output: Path = typer.Option(..., "--output", "-o", help="where the translations go (one per line)"),
+    verbose: bool = typer.Option(False, "--verbose", "-v"),
+) -> None:
+    """Translate a file line by line (cached in $XLT_HOME/translations.sqlite: a rerun translates nothing twice)."""
+    from xlt.translate.files import translate_file as run
+
+    setup_logging(verbose)
+    run(input_file, translator, output)
 
 
 @app.command()

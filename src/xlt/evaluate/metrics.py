@@ -26,6 +26,7 @@ import numpy as np
 from sklearn.metrics import accuracy_score, f1_score
 
 from xlt.errors import ConfigError
+from xlt.evaluate import translation_metrics as mt
 from xlt.evaluate.qa_metrics import (
     exact_match,
     exact_match_mlqa,
@@ -83,9 +84,11 @@ METRICS: dict[str, Metric] = {
     "qa_f1": qa_f1,
     "exact_match_mlqa": exact_match_mlqa,
     "qa_f1_mlqa": qa_f1_mlqa,
+    "bleu": mt.bleu,
+    "chrf": mt.chrf,
 }
 
-LANGUAGE_DEPENDENT = frozenset({"exact_match_mlqa", "qa_f1_mlqa"})  # take a keyword ``lang``
+LANGUAGE_DEPENDENT = frozenset({"exact_match_mlqa", "qa_f1_mlqa", "bleu", "chrf"})  # take a keyword ``lang``
 
 DESCRIPTIONS: dict[str, str] = {
     "accuracy": "share of examples with the gold label",
@@ -98,6 +101,8 @@ DESCRIPTIONS: dict[str, str] = {
                         "the language's articles removed, best over gold answers",
     "qa_f1_mlqa": "MLQA token F1 (mlqa_evaluation_v1.py): MLQA normalisation, Chinese split into characters, "
                   "best over gold answers",
+    "bleu": mt.describe("bleu"),
+    "chrf": mt.describe("chrf"),
 }
 
 
@@ -129,6 +134,8 @@ def describe_metric(name: str, lang: str | None = None) -> str:
     'MLQA hi: lowercase, remove Unicode punctuation, no article removal, whitespace tokens'
     """
     get_metric(name)
+    if lang is not None and name in ("bleu", "chrf"):
+        return mt.describe(name, lang)  # sacreBLEU's signature, tokenizer of the target language
     if lang is not None and name in LANGUAGE_DEPENDENT:
         return mlqa_language(lang).description
     return DESCRIPTIONS.get(name, name)
@@ -178,6 +185,8 @@ DECOMPOSED: dict[str, tuple[Callable[..., np.ndarray], Combine]] = {
     "qa_f1": (_mean_stats(f1_scores), ratio_from_stats),
     "exact_match_mlqa": (_mean_stats(exact_match_scores), ratio_from_stats),
     "qa_f1_mlqa": (_mean_stats(f1_scores), ratio_from_stats),
+    "bleu": (mt.bleu_stats, mt.bleu_from_stats),
+    "chrf": (mt.chrf_stats, mt.chrf_from_stats),
 }
 
 

@@ -41,9 +41,14 @@ def ordered_languages(test: Dataset, source_languages: Sequence[str]) -> list[st
 
 def evaluate_languages(model, tokenizer, spec, task, test: Dataset, source_languages: list[str],
                        run: RunFolder, *, baselines: dict[str, Any] | None = None, run_info: dict | None = None,
-                       settings=None, seed: int = 0, show: bool = True) -> dict:
-    """Predict every language of ``test`` with ``model`` and the fitted baselines; write results and report."""
+                       settings=None, seed: int = 0, show: bool = True,
+                       extra_systems: dict[str, dict[str, list]] | None = None) -> dict:
+    """Predict every language of ``test`` with ``model`` and the fitted baselines; write results and report.
+
+    ``extra_systems`` (system -> language -> predictions in test order, e.g. translate-test) are scored too.
+    """
     systems = baselines or {}
+    extra = extra_systems or {}
 
     languages = ordered_languages(test, source_languages)
     rows_of: dict[str, list[int]] = {lang: [] for lang in languages}
@@ -51,7 +56,7 @@ def evaluate_languages(model, tokenizer, spec, task, test: Dataset, source_langu
         rows_of[lang].append(i)
     by_lang = {lang: test.select(rows) for lang, rows in rows_of.items()}
     predictions: dict[str, dict[str, tuple[list[str], list[str]]]] = {MAIN_SYSTEM: {}}
-    predictions.update({name: {} for name in systems})
+    predictions.update({name: {} for name in [*systems, *extra]})
     for lang, ds in by_lang.items():
         gold = task.gold(ds)
         predicted = task.predict(model, tokenizer, spec, ds)
@@ -59,9 +64,13 @@ def evaluate_languages(model, tokenizer, spec, task, test: Dataset, source_langu
         inputs = task.baseline_inputs(ds)
         for name, baseline in systems.items():
             predictions[name][lang] = (gold, baseline.predict(inputs))
+        for name, by_language in extra.items():
+            if lang in by_language:
+                predictions[name][lang] = (gold, by_language[lang])
         write_jsonl(run.predictions / f"{lang}.jsonl", (
             {**task.prediction_record(row, predicted[i]),
-             **{f"prediction_{name}": predictions[name][lang][1][i] for name in systems}}
+             **{f"prediction_{name}": predictions[name][lang][1][i] for name in [*systems, *extra]
+                if lang in predictions[name]}}
             for i, row in enumerate(ds)))
 
     results = score_systems(

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from xlt.corpus.config import DataConfig
 from xlt.errors import ConfigError
 from xlt.model.spec import ModelSpec
+from xlt.translate.settings import TranslateSettings
 
 
 class TrainingSettings(BaseModel):
@@ -66,6 +67,7 @@ class TrainConfig(BaseModel):
     strategy: dict[str, Any] = Field(default_factory=lambda: {"name": "freeze"})
     training: TrainingSettings = Field(default_factory=TrainingSettings)
     evaluation: EvaluationSettings = Field(default_factory=EvaluationSettings)
+    translate: TranslateSettings = Field(default_factory=TranslateSettings)  # translate-test / translate-train
     output_dir: str = "runs"
 
     @model_validator(mode="after")

@@ -44,6 +44,10 @@ def load_saved(path: str | Path) -> SavedModel:
         model = AutoModelForTokenClassification.from_pretrained(path)
     elif task == "qa":
         model = AutoModelForQuestionAnswering.from_pretrained(path)
+    elif task == "translation":
+        from transformers import AutoModelForSeq2SeqLM
+
+        model = AutoModelForSeq2SeqLM.from_pretrained(path)
     else:
         model = AutoModelForSequenceClassification.from_pretrained(path)
     tokenizer = AutoTokenizer.from_pretrained(path)

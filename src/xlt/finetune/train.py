@@ -33,6 +33,7 @@ from xlt.finetune.save import save_model
 from xlt.finetune.strategies import make_strategy, parameter_counts
 from xlt.finetune.tasks import get_task
 from xlt.finetune.tracking import check_report_to, tracking_env
+from xlt.finetune.translate_modes import check_supported, mode_rows, translate_train_data, translation_systems
 from xlt.io import write_json, write_text
 from xlt.model.loader import load_encoder, load_tokenizer
 from xlt.run_folder import RunFolder
@@ -80,6 +81,12 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
         write_json(run.split, config.data.split_manifest())
     wait_for_everyone()
     source_languages = sorted(set(data["train"]["lang"]))
+    own = task.train_run(config, run, data, resume=resume)  # e.g. translation: a seq2seq model, its own loop
+    if own is not None:
+        return own
+    check_supported(task.name, config.translate, source_languages)
+    if config.translate.augment_train:  # the translate-train model: source rows + their translations
+        data["train"] = translate_train_data(data["train"], config.translate)
     dev = data["dev"]  # source languages only, unless data.dev_languages and select_on_target say otherwise
 
     tokenizer = load_tokenizer(config.model)
@@ -155,10 +162,20 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
         return TrainedRun(run, {}, run_info)
     save_model(model, tokenizer, run.model, spec=config.model, task=task.name,
                source_languages=source_languages, task_options=config.task_options)
+    modes = translation_systems(config, run, task, model, tokenizer, data["test"], source_languages)
+    if modes:
+        run_info["translate"] = {mode: config.translate.model_dump(mode="json")[mode.split("-")[1]]
+                                 for mode in modes}
     results = evaluate_languages(
         model, tokenizer, config.model, task, data["test"], source_languages, run,
         baselines=baselines, run_info=run_info, settings=config.evaluation, seed=config.training.seed,
+        extra_systems=modes,
     )
+    if modes:  # zero-shot, translate-test and translate-train as rows of the system x test-language matrix
+        from xlt.evaluate.report import write_report
+
+        write_json(run.root / "matrix.json", mode_rows(results))
+        write_report(results, run_info, run.root, matrix=mode_rows(results), extra_tables=results.get("tables"))
     shutil.rmtree(run.checkpoints, ignore_errors=True)  # finished: the model folder is what counts
     if config.evaluation.matrix and len(source_languages) > 1:
         from xlt.finetune.matrix import add_language_matrix

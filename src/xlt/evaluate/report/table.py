@@ -23,6 +23,7 @@ METRIC_LABELS = {
     "entity_f1": "Entity F1", "word_accuracy": "Word accuracy",
     "exact_match": "Exact match", "qa_f1": "F1",
     "exact_match_mlqa": "Exact match (MLQA)", "qa_f1_mlqa": "F1 (MLQA)",
+    "bleu": "BLEU", "chrf": "chrF",
 }
 
 

@@ -13,11 +13,13 @@ from xlt.finetune.tasks.base import Task
 from xlt.finetune.tasks.classification import ClassificationTask
 from xlt.finetune.tasks.qa import QATask
 from xlt.finetune.tasks.tagging import TaggingTask
+from xlt.finetune.tasks.translation import TranslationTask
 
 TASKS: dict[str, type[Task]] = {
     "classification": ClassificationTask,
     "tagging": TaggingTask,
     "qa": QATask,
+    "translation": TranslationTask,
 }
 
 

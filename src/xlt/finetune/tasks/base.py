@@ -81,6 +81,11 @@ class Task:
         """Report tables beyond the main one (title -> row -> language -> value), from ``lang -> (gold, pred)``."""
         return {}
 
+    def train_run(self, config, run, data, *, resume: bool = False):
+        """A task with its own model family and loop (translation: seq2seq) trains here and returns the
+        ``TrainedRun``; ``None`` (the default) means the shared encoder + head loop of ``train()``."""
+        return None
+
     def prediction_record(self, row: dict, prediction: Any) -> dict:
         """One line of ``predictions/<lang>.jsonl``."""
         return {**row, "prediction": prediction}

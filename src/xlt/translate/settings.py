@@ -1,0 +1,33 @@
+"""The ``translate:`` section of a training config: translate-test and translate-train beside zero-shot.
+
+>>> s = TranslateSettings(test={"spa_Latn": "apertium:spa-eng"}, train={"spa_Latn": "apertium:eng-spa"})
+>>> s.enabled
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+TranslatorSpec = str | dict[str, Any]  # "apertium:eng-spa" or {"name": "hf:DIR", "src_lang": ..., "tgt_lang": ...}
+
+
+class TranslateSettings(BaseModel):
+    """Which translator serves which target language, per mode (only one source language)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: translate-test: target language -> translator from that language INTO the source language
+    test: dict[str, TranslatorSpec] = Field(default_factory=dict)
+    #: translate-train: target language -> translator from the source language INTO that language
+    train: dict[str, TranslatorSpec] = Field(default_factory=dict)
+    cache: str | None = None  # SQLite file; None: $XLT_HOME/translations.sqlite
+    batch_size: int | None = None  # texts per translator call; None: the backend's default
+    #: set by xlt on the translate-train sub-run (source + translated training data); not for users
+    augment_train: bool = False
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.test or self.train)

@@ -1,0 +1,88 @@
+"""task: translation end to end: a tiny Marian model trained from scratch on NTREX English -> Spanish."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sacrebleu
+
+from xlt.errors import ConfigError
+from xlt.finetune.config import TrainConfig
+from xlt.finetune.train import train
+
+from .tiny_marian import build_tiny_marian
+
+
+def ntrex_rows(root, first: int, last: int) -> list[dict]:
+    folder = root / "parallel" / "ntrex128"
+    src = [line.strip() for line in (folder / "newstest2019-src.eng.txt").read_text("utf-8").splitlines()]
+    tgt = [line.strip() for line in (folder / "newstest2019-ref.spa.txt").read_text("utf-8").splitlines()]
+    return [{"id": f"ntrex{i}", "lang": "spa", "text": src[i], "label": tgt[i]} for i in range(first, last)]
+
+
+@pytest.mark.slow
+def test_tiny_marian_trains_and_is_scored_beside_copying_the_source(xlt_data, tmp_path):
+    """The loss falls and the run is scored beside copy-source. It does NOT beat copy-source: measured
+    (8 epochs, 456 steps) the model still emits degenerate text (BLEU 0.0 vs 3.2, chrF 2.5 vs 25.5), so
+    the test does not claim it; see /work/notes/issue5.md."""
+    # lines 0-1799 train (and the tokenizer), 1800-1849 dev, the last 100 test: no line in two splits
+    splits = {"train": ntrex_rows(xlt_data, 0, 1800), "dev": ntrex_rows(xlt_data, 1800, 1850),
+              "test": ntrex_rows(xlt_data, 1897, 1997)}
+    for name, rows in splits.items():
+        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                                                encoding="utf-8")
+    model = build_tiny_marian(tmp_path / "marian", [r[k] for r in splits["train"] for k in ("text", "label")],
+                              vocab_size=1000, d_model=64, layers=1)
+    config = TrainConfig.validated({
+        "name": "marian", "output_dir": str(tmp_path / "runs"), "task": "translation",
+        "task_options": {"source_lang": "eng", "num_beams": 1, "max_new_tokens": 64},
+        "model": {"name": str(model), "max_length": 48},
+        "data": {s: {"format": "jsonl", "path": str(tmp_path / f"{s}.jsonl"), "languages": ["spa"]}
+                 for s in splits},
+        "training": {"epochs": 4, "batch_size": 32, "learning_rate": 3e-3, "warmup": 0.05,
+                     "early_stopping_patience": None, "length_grouped": False},
+        "evaluation": {"bootstrap_resamples": 100},
+    })
+    run = train(config)
+
+    curve = json.loads((run.root / "loss_curve.json").read_text())
+    assert curve["train"][-1][1] < 0.8 * curve["train"][0][1]  # the loss falls clearly
+    assert curve["dev"][-1][1] < curve["dev"][0][1]
+    systems = run.results["systems"]
+    model_bleu = systems["xlt"]["languages"]["spa"]["bleu"]
+    copy_bleu = systems["copy-source"]["languages"]["spa"]["bleu"]
+    assert 0 < copy_bleu < 0.1  # names and numbers survive copying; the model's BLEU is recorded, not claimed
+    assert model_bleu >= 0
+    # the score is sacreBLEU's own on the written predictions
+    rows = [json.loads(line) for line in (run.root / "predictions" / "spa.jsonl").read_text().splitlines()]
+    assert model_bleu * 100 == pytest.approx(sacrebleu.corpus_bleu([r["prediction"] for r in rows],
+                                                                   [[r["label"] for r in rows]]).score)
+    # the saved model loads for evaluation of new files
+    from xlt.finetune.load import load_saved
+
+    saved = load_saved(run.root / "model")
+    assert saved.task == "translation" and type(saved.model).__name__ == "MarianMTModel"
+
+
+def test_language_tag_families_need_their_codes():
+    from xlt.translate.lang_tags import set_languages
+
+    class FakeNllb:  # has src_lang like NllbTokenizer: codes are required
+        src_lang = "eng_Latn"
+        unk_token_id = 3
+        lang_code_to_id = {"spa_Latn": 7}
+
+        def convert_tokens_to_ids(self, token):
+            return self.lang_code_to_id.get(token, self.unk_token_id)
+
+    with pytest.raises(ConfigError, match="set src_lang and tgt_lang"):
+        set_languages(FakeNllb(), None, None)
+    assert set_languages(FakeNllb(), "eng_Latn", "spa_Latn") == 7
+    with pytest.raises(ConfigError, match="not one of its language codes"):
+        set_languages(FakeNllb(), "eng_Latn", "xxx_Latn")
+
+    class Plain:  # Marian, mT5: no tags, nothing forced
+        pass
+
+    assert set_languages(Plain(), None, None) is None
