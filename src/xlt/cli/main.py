@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from xlt.cli import models
+from xlt.cli import export, models, predict, serve, variants
 from xlt.cli.common import console, friendly_errors, setup_logging
 
 app = typer.Typer(
@@ -63,13 +63,15 @@ def evaluate(
     baselines: bool = typer.Option(False, "--baselines", help="also fit and score the baselines "
                                    "(run folders only)"),
     output: Path = typer.Option(None, "--output", "-o", help="where to write metrics and report"),
+    speed: bool = typer.Option(False, "--speed", help="also time it: texts/s, latency, size (speed.json)"),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Score a trained model on every language of --data in one pass: metrics JSON and report."""
     from xlt.evaluate.evaluate_saved import evaluate_saved
 
     setup_logging(verbose)
-    evaluate_saved(run_or_model, data, languages=languages or None, baselines=baselines, output=output)
+    evaluate_saved(run_or_model, data, languages=languages or None, baselines=baselines, output=output,
+                   speed=speed)
 
 
 @app.command()
@@ -87,6 +89,11 @@ def demo(
     run = run_training(demo_config(str(output_dir), set_ or []), overwrite=True)
     _report_paths(run.root)
 
+
+app.command()(export.export)
+app.command()(variants.variants)
+app.command()(serve.serve)
+app.command()(predict.predict)
 
 if __name__ == "__main__":
     app()
