@@ -16,6 +16,10 @@ def _scores_file(model_dir: Path, run_root: Path | None) -> tuple[Path | None, s
             own = model_dir.parent.parent / "variants" / model_dir.name / "metrics.json"
             if own.is_file():
                 return own, f"xlt variants: this variant on the run's test split ({model_dir.name})"
+            run_metrics = model_dir.parent.parent / "metrics.json"
+            if run_metrics.is_file():
+                return run_metrics, ("the run's own evaluation of the fp32 model this variant came from "
+                                     "(run `xlt variants` for the variant's own scores)")
         return None, None
     if run_root is not None and (run_root / "metrics.json").is_file():
         return run_root / "metrics.json", "the run's own evaluation (metrics.json)"
