@@ -54,7 +54,7 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
     model, distillation = saved.model, source.distillation if source else None
     if source is not None:
         drop_layers = source.drop_layers
-    if drop_layers:
+    if drop_layers and source is None:
         if run is None:
             raise ConfigError("--drop-layers needs a run folder: the pruned model is re-fitted on its training data")
         model, distillation = _pruned_and_distilled(run, saved, drop_layers, distill_epochs, distill_learning_rate,
