@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from xlt.cli import models
+from xlt.cli import export, models, predict, serve, variants
 from xlt.cli import tune as tune_cli
 from xlt.cli.common import console, friendly_errors, setup_logging
 
@@ -71,6 +71,7 @@ def evaluate(
     target_lang: str = typer.Option(None, "--target-lang", help="translation task: target language (tokenizer)"),
     source: Path = typer.Option(None, "--source", help="translation task: source file (copy-source baseline)"),
     task: str = typer.Option(None, "--task", help="'translation' to score --hypotheses files"),
+    speed: bool = typer.Option(False, "--speed", help="also time it: texts/s, latency, size (speed.json)"),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Score a trained model on every language of --data in one pass: metrics JSON and report.
@@ -91,7 +92,8 @@ def evaluate(
         raise ConfigError("xlt evaluate needs a run or model folder and --data (or --task translation --hypotheses)")
     from xlt.evaluate.evaluate_saved import evaluate_saved
 
-    evaluate_saved(run_or_model, data, languages=languages or None, baselines=baselines, output=output)
+    evaluate_saved(run_or_model, data, languages=languages or None, baselines=baselines, output=output,
+                   speed=speed)
 
 
 @app.command("translate")
@@ -124,6 +126,11 @@ def demo(
     run = run_training(demo_config(str(output_dir), set_ or []), overwrite=True)
     _report_paths(run.root)
 
+
+app.command()(export.export)
+app.command()(variants.variants)
+app.command()(serve.serve)
+app.command()(predict.predict)
 
 if __name__ == "__main__":
     app()

@@ -15,20 +15,23 @@ from xlt.finetune.tasks import get_task
 from xlt.run_folder import RunFolder
 
 
-def evaluate_saved(run_or_model: str | Path, data: str | DataSpec, *, languages: list[str] | None = None,
-                   baselines: bool = False, output: str | Path | None = None, seed: int = 0) -> dict:
+def evaluate_saved(run_or_model: str | Path, data: str | DataSpec | None, *, languages: list[str] | None = None,
+                   baselines: bool = False, output: str | Path | None = None, seed: int = 0,
+                   test=None, speed: bool = False) -> dict:
     """Evaluate ``run_or_model`` on ``data``; write metrics, predictions and report to ``output``.
 
     ``output`` defaults to ``<run>/eval-<data name>`` for a run and ``<model>-eval`` for a model.
     Baselines need the run's own training data, so they are only available for run folders.
+    ``test`` (a loaded Dataset) replaces ``data``; ``speed`` adds texts/s, latency and size (``speed.json``),
+    e.g. to compare exported variants (``xlt export``).
     """
     run = RunFolder.find(run_or_model)
     model_dir = run.model if run else Path(run_or_model)
     saved = load_saved(model_dir)
     task = get_task(saved.task, saved.task_options)
     task.use_labels(list(saved.model.config.id2label.values()))
-    spec = DataSpec.parse(data, **({"languages": languages} if languages else {}))
-    test = spec.load()
+    spec = DataSpec.parse(data, **({"languages": languages} if languages else {})) if test is None else None
+    test = spec.load() if test is None else test
     target = Path(output) if output else (run.root / "eval" if run else model_dir.with_name(model_dir.name + "-eval"))
 
     fitted: dict = {}
@@ -48,8 +51,15 @@ def evaluate_saved(run_or_model: str | Path, data: str | DataSpec, *, languages:
         names = task.baselines if config.evaluation.baselines is None else config.evaluation.baselines
         fitted = fit_baselines(task, list(names), train, features, seed)
 
-    run_info = {"name": f"{model_dir} on {spec.path or spec.format}", "task": task.name,
+    run_info = {"name": f"{model_dir} on {(spec.path or spec.format) if spec else 'the given rows'}", "task": task.name,
                 "model": str(model_dir), "prefix": saved.spec.resolved_prefix(),
                 "zero_shot": True, "zero_shot_note": "Evaluation of a saved model."}
-    return evaluate_languages(saved.model, saved.tokenizer, saved.spec, task, test, saved.source_languages,
-                              RunFolder(target), baselines=fitted, run_info=run_info, seed=seed)
+    results = evaluate_languages(saved.model, saved.tokenizer, saved.spec, task, test, saved.source_languages,
+                                 RunFolder(target), baselines=fitted, run_info=run_info, seed=seed)
+    if speed:
+        from xlt.deploy.speed import speed_report
+        from xlt.io import write_json
+
+        results["speed"] = speed_report(saved, model_dir, test)
+        write_json(target / "speed.json", results["speed"])
+    return results

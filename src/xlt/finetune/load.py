@@ -32,6 +32,12 @@ def load_saved(path: str | Path) -> SavedModel:
     )
 
     path = Path(path)
+    from xlt.deploy.variant import read_variant  # exported variants (ONNX, TorchScript, dropped layers)
+
+    if (variant := read_variant(path)) is not None:
+        from xlt.deploy.load_variant import load_variant
+
+        return load_variant(path, variant)
     if not (path / "config.json").is_file():
         raise ModelError(f"{path} is not a model folder (no config.json)")
     card_file = path / MODEL_CARD_FILE

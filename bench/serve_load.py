@@ -1,0 +1,171 @@
+"""Serving load test: micro-batching against one-request-one-forward, at 1, 8 and 32 concurrent clients.
+
+Starts two ``xlt serve`` processes on free loopback ports with the same model: one with dynamic
+micro-batching (``--max-batch-size 32 --max-wait-ms 5``), one with ``--no-batching``. For each number of
+concurrent clients the two servers are loaded in turn (interleaved, so load from other processes falls on
+both alike), each cell bounded by ``--seconds`` and ``--max-requests``. Every request carries one text,
+drawn from the run's test split (all languages). Loopback only.
+
+    python bench/serve_load.py [--model runs/demo-emoji-groups/exports/onnx-int8] [--seconds 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MODES = {"micro-batching": ["--max-batch-size", "32", "--max-wait-ms", "5"],
+         "one-request-one-forward": ["--no-batching"]}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(model: Path, extra: list[str]) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    cmd = [sys.executable, "-m", "xlt.cli.main", "serve", str(model), "--port", str(port), "--queue-size", "100000",
+           *extra]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 900) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server {url} exited with {proc.returncode}")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"server {url} not ready after {timeout} s")
+
+
+def batch_stats(url: str) -> tuple[float, float]:
+    """(forward passes, texts) so far, from the server's Prometheus metrics."""
+    import httpx
+
+    count = total = 0.0
+    for line in httpx.get(f"{url}/metrics").text.splitlines():
+        if line.startswith("xlt_batch_texts_count"):
+            count = float(line.split()[-1])
+        elif line.startswith("xlt_batch_texts_sum"):
+            total = float(line.split()[-1])
+    return count, total
+
+
+async def load(url: str, texts: list[str], clients: int, seconds: float, max_requests: int) -> dict:
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    sent = 0
+    stop_at = time.perf_counter() + seconds
+
+    async def client(i: int, http: httpx.AsyncClient) -> None:
+        nonlocal errors, sent
+        k = i
+        while time.perf_counter() < stop_at and sent < max_requests:
+            sent += 1
+            started = time.perf_counter()
+            r = await http.post(f"{url}/v1/predict", json={"texts": [texts[k % len(texts)]]})
+            if r.status_code == 200:
+                latencies.append(time.perf_counter() - started)
+            else:
+                errors += 1
+            k += clients
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(timeout=120, limits=limits) as http:
+        began = time.perf_counter()
+        await asyncio.gather(*(client(i, http) for i in range(clients)))
+        wall = time.perf_counter() - began
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000 if latencies else float("nan")
+
+    return {"clients": clients, "requests": len(latencies), "errors": errors, "seconds": wall,
+            "texts_per_s": len(latencies) / wall, "p50_ms": pct(50), "p99_ms": pct(99)}
+
+
+def test_texts(run: Path, n: int) -> list[str]:
+    from xlt.finetune.config import TrainConfig
+
+    test = TrainConfig.from_yaml(run / "config.yaml").data.load()["test"]
+    by_lang: dict[str, list[str]] = {}
+    for text, lang in zip(test["text"], test["lang"], strict=True):
+        by_lang.setdefault(lang, []).append(text)
+    per = max(1, n // len(by_lang))
+    mixed = [t for i in range(per) for texts in by_lang.values() if i < len(texts) for t in [texts[i]]]
+    return mixed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, default=Path("runs/demo-emoji-groups/exports/onnx-int8"))
+    parser.add_argument("--run", type=Path, default=None, help="run whose test split gives the texts "
+                        "(default: the model's run)")
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--seconds", type=float, default=8.0, help="time per cell")
+    parser.add_argument("--max-requests", type=int, default=3000, help="requests per cell at most")
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "serve_load.json")
+    args = parser.parse_args()
+    run = args.run or (args.model.parent.parent if args.model.parent.name == "exports" else args.model)
+    texts = test_texts(run, 512)
+
+    servers = {mode: start(args.model, extra) for mode, extra in MODES.items()}
+    try:
+        for proc, url in servers.values():
+            wait_ready(url, proc)
+            asyncio.run(load(url, texts, 4, 2.0, 100))  # warm-up
+        cells: dict[str, list[dict]] = {mode: [] for mode in MODES}
+        for clients in args.clients:
+            for mode, (_, url) in servers.items():
+                before = batch_stats(url)
+                cell = asyncio.run(load(url, texts, clients, args.seconds, args.max_requests))
+                after = batch_stats(url)
+                forwards = after[0] - before[0]
+                cell["mean_batch_texts"] = (after[1] - before[1]) / forwards if forwards else None
+                cells[mode].append(cell)
+                print(f"{mode:>24} clients={clients:>2}  {cell['texts_per_s']:7.1f} texts/s  "
+                      f"p50 {cell['p50_ms']:7.1f} ms  p99 {cell['p99_ms']:7.1f} ms  "
+                      f"batch {cell['mean_batch_texts'] or 0:.1f}  errors {cell['errors']}", flush=True)
+    finally:
+        for proc, _ in servers.values():
+            proc.terminate()
+        for proc, _ in servers.values():
+            proc.wait(timeout=60)
+
+    ratios = {c["clients"]: c["texts_per_s"] / o["texts_per_s"]
+              for c, o in zip(cells["micro-batching"], cells["one-request-one-forward"], strict=True)}
+    result = {"model": str(args.model), "texts": len(texts), "seconds_per_cell": args.seconds,
+              "max_requests_per_cell": args.max_requests, "cells": cells,
+              "throughput_ratio_batching_over_single": ratios,
+              "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                          "load_average_at_end": os.getloadavg()}}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    for clients, ratio in ratios.items():
+        print(f"clients={clients:>2}: micro-batching / one-request-one-forward = {ratio:.2f}x")
+    print(f"written {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""``xlt export``: ONNX / TorchScript / int8 / fewer-layer variants of a trained run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from xlt.cli.common import console, friendly_errors, setup_logging
+
+
+@friendly_errors
+def export(
+    run: Path = typer.Argument(..., help="a run folder (runs/NAME)", exists=True, file_okay=False),
+    format_: str = typer.Option("onnx", "--format", "-f", help="onnx | torchscript | torch (torch: only with "
+                                "--drop-layers)"),
+    quantize: str = typer.Option(None, "--quantize", "-q", help="int8: dynamic int8 quantisation (ONNX only)"),
+    drop_layers: int = typer.Option(0, "--drop-layers", help="remove the top N encoder layers, then distil the "
+                                    "full model into the rest on the run's source training data"),
+    distill_epochs: float = typer.Option(2.0, "--distill-epochs", help="epochs of distillation (--drop-layers)"),
+    name: str = typer.Option(None, "--name", help="variant folder name (default from the options, e.g. onnx-int8)"),
+    output: Path = typer.Option(None, "--output", "-o", help="variant folder (default RUN/exports/NAME)"),
+    verbose: bool = typer.Option(False, "--verbose", "-v"),
+) -> None:
+    """Export a run's model for deployment; compare the variants with [bold]xlt variants RUN[/].
+
+    Classification models only so far. The variant folder is served by [bold]xlt serve[/] and scored by
+    [bold]xlt evaluate VARIANT --data ... --speed[/].
+    """
+    from xlt.deploy.export import export_variant
+
+    setup_logging(verbose)
+    target = export_variant(run, format_, quantize=quantize, drop_layers=drop_layers, name=name, output=output,
+                            distill_epochs=distill_epochs)
+    console.print(f"variant: {target}")

@@ -1,0 +1,122 @@
+"""``xlt export``: turn a trained run into a deployable variant folder (ONNX, TorchScript, int8, fewer layers).
+
+>>> export_variant("runs/sib200", "onnx", quantize="int8")  # doctest: +SKIP
+PosixPath('runs/sib200/exports/onnx-int8')
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+from xlt.deploy.variant import FORMATS, VARIANT_FILE, VariantCard, read_variant, variant_name
+from xlt.errors import ConfigError, ModelError
+from xlt.io import atomic_path, write_json
+from xlt.model.builtin import MODEL_CARD_FILE
+from xlt.run_folder import RunFolder
+
+log = logging.getLogger("xlt")
+SUPPORTED_TASKS = ("classification",)
+
+
+def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str | None = None,
+                   drop_layers: int = 0, name: str | None = None, output: str | Path | None = None,
+                   distill_epochs: float = 2.0, distill_learning_rate: float = 1e-4, seed: int = 0) -> Path:
+    """Export the run's model as ``fmt`` (optionally int8, optionally without its top ``drop_layers`` layers).
+
+    The variant goes to ``output`` (default ``<run>/exports/<name>``); dropping layers needs a run folder,
+    because the pruned model is distilled from the full one on the run's source training data.
+    ``run_or_model`` may also be a ``torch`` variant (a distilled one) to convert it to ONNX without
+    distilling again.
+    """
+    from xlt.finetune.load import load_saved
+
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown export format {fmt!r}; choose one of {list(FORMATS)}")
+    if quantize not in (None, "int8"):
+        raise ConfigError(f"unknown quantisation {quantize!r}; the only one is 'int8'")
+    if quantize and fmt != "onnx":
+        raise ConfigError("--quantize int8 needs --format onnx (ONNX Runtime's dynamic quantisation)")
+    run = RunFolder.find(run_or_model)
+    model_dir = run.model if run else Path(run_or_model)
+    source = read_variant(model_dir)
+    if source is not None and (source.format != "torch" or drop_layers):
+        raise ConfigError(f"{model_dir} is an exported {source.format} variant; export from the run folder, or "
+                          "from a torch variant (e.g. --drop-layers) without --drop-layers")
+    if source is not None:  # a distilled torch variant -> ONNX/int8 without distilling again
+        run = RunFolder.find(model_dir.parent.parent) if model_dir.parent.name == "exports" else None
+    saved = load_saved(model_dir)
+    if saved.task not in SUPPORTED_TASKS:
+        raise ModelError(f"export supports {list(SUPPORTED_TASKS)} models so far; {model_dir} is a "
+                         f"{saved.task!r} model")
+    model, distillation = saved.model, source.distillation if source else None
+    if source is not None:
+        drop_layers = source.drop_layers
+    if drop_layers and source is None:
+        if run is None:
+            raise ConfigError("--drop-layers needs a run folder: the pruned model is re-fitted on its training data")
+        model, distillation = _pruned_and_distilled(run, saved, drop_layers, distill_epochs, distill_learning_rate,
+                                                    seed)
+    target = Path(output) if output else (run.root if run else model_dir.parent) / "exports" / (
+        name or variant_name(fmt, quantize, drop_layers))
+    card = VariantCard(format=fmt, quantize=quantize, drop_layers=drop_layers,
+                       source_model=source.source_model if source else str(model_dir),
+                       num_hidden_layers=model.config.num_hidden_layers, distillation=distillation)
+    prefix = saved.spec.resolved_prefix()
+    with atomic_path(target) as tmp:
+        tmp.mkdir(parents=True)
+        if fmt == "torch":
+            from xlt.finetune.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
+
+            if isinstance(model, MeanPoolingForSequenceClassification):  # as finetune/save.py: plain HF loads it
+                type(model).register_for_auto_class("AutoModelForSequenceClassification")
+            model.save_pretrained(tmp)
+        else:
+            model.config.save_pretrained(tmp)
+        if fmt == "onnx":
+            from xlt.deploy.onnx_export import export_onnx
+
+            if quantize:
+                from xlt.deploy.quantize import quantize_int8
+
+                export_onnx(model, saved.tokenizer, tmp / "fp32.onnx", prefix=prefix)
+                quantize_int8(tmp / "fp32.onnx", tmp / card.runtime_file)
+                (tmp / "fp32.onnx").unlink()
+            else:
+                export_onnx(model, saved.tokenizer, tmp / card.runtime_file, prefix=prefix)
+        elif fmt == "torchscript":
+            from xlt.deploy.torchscript_export import export_torchscript
+
+            export_torchscript(model, saved.tokenizer, tmp / card.runtime_file, prefix=prefix)
+        saved.tokenizer.save_pretrained(tmp)
+        source_card = model_dir / MODEL_CARD_FILE
+        if source_card.is_file():
+            shutil.copyfile(source_card, tmp / MODEL_CARD_FILE)
+        else:
+            write_json(tmp / MODEL_CARD_FILE, {"task": saved.task, "prefix": prefix,
+                                              "max_length": saved.spec.max_length})
+        write_json(tmp / VARIANT_FILE, json.loads(card.model_dump_json()))
+    log.info("exported %s", target)
+    return target
+
+
+def _pruned_and_distilled(run: RunFolder, saved, n: int, epochs: float, learning_rate: float, seed: int):
+    from xlt.deploy.drop_layers import distill, drop_top_layers
+    from xlt.finetune.config import TrainConfig
+    from xlt.finetune.tasks.classification import input_texts
+
+    config = TrainConfig.from_yaml(run.config)
+    train = config.data.load()["train"]
+    texts, pairs = input_texts(train, saved.spec)
+    label2id = saved.model.config.label2id
+    labels = [label2id[label] for label in train["label"]]
+    student = drop_top_layers(saved.model, n)
+    log.info("distilling the %d-layer model into %d layers on %d source examples (%s epochs)",
+             student.config.num_hidden_layers + n, student.config.num_hidden_layers, len(texts), epochs)
+    stats = distill(student, saved.model, saved.tokenizer, texts, labels, text_pairs=pairs, epochs=epochs,
+                    learning_rate=learning_rate, batch_size=config.training.batch_size,
+                    max_length=saved.spec.max_length, seed=seed)
+    stats["data"] = f"the run's source training split ({len(texts)} rows in {sorted(set(train['lang']))})"
+    return student, stats

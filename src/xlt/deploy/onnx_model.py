@@ -1,0 +1,49 @@
+"""Run an exported ONNX classifier with ONNX Runtime behind the interface xlt's prediction code uses.
+
+:func:`xlt.finetune.predict.predict_logits` (and so ``xlt evaluate`` and ``xlt serve``) calls a model as
+``model(**batch).logits`` with a ``config`` holding ``id2label``; this class gives an ONNX Runtime
+session that shape, so every code path that takes a transformers model takes an ONNX variant too.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import torch
+
+
+def session_options(threads: int | None = None):
+    """ORT options: all graph optimisations; ``threads`` intra-op threads (default: torch's thread count)."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = threads or int(os.environ.get("XLT_THREADS", 0)) or torch.get_num_threads()
+    options.inter_op_num_threads = 1
+    return options
+
+
+class OnnxClassifier:
+    """An ONNX Runtime session that answers ``model(input_ids=..., attention_mask=...).logits``."""
+
+    device = torch.device("cpu")
+
+    def __init__(self, path: str | Path, config, threads: int | None = None) -> None:
+        import onnxruntime as ort
+
+        self.path = Path(path)
+        self.config = config
+        self.session = ort.InferenceSession(str(self.path), session_options(threads),
+                                            providers=["CPUExecutionProvider"])
+        self.input_names = [i.name for i in self.session.get_inputs()]
+
+    def eval(self) -> OnnxClassifier:
+        return self
+
+    def __call__(self, **batch) -> SimpleNamespace:
+        feeds = {name: np.asarray(batch[name], dtype=np.int64) for name in self.input_names}
+        (logits,) = self.session.run(["logits"], feeds)
+        return SimpleNamespace(logits=torch.from_numpy(logits))

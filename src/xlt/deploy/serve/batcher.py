@@ -1,0 +1,145 @@
+"""Dynamic micro-batching: concurrent requests share forward passes, behind a bounded queue.
+
+Requests wait in a queue bounded in texts. A single worker takes the first waiting request, then
+waits up to ``max_wait_s`` for more until ``max_batch_size`` texts are gathered, runs one forward
+pass in a thread (the event loop keeps accepting requests) and hands each request its slice of the
+results. With ``batching=False`` every request is its own forward pass (the comparison point).
+A full queue raises :class:`QueueFull` at once: the caller answers 503 with Retry-After instead of
+letting latency grow without bound.
+
+No library does this for a plain FastAPI app (Ray Serve and Triton do it inside their own servers),
+hence this small class.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class QueueFull(Exception):
+    """The queue holds ``queue_size`` texts already; ``retry_after`` seconds is a fair wait."""
+
+    def __init__(self, pending: int, retry_after: int) -> None:
+        super().__init__(f"the prediction queue is full ({pending} texts waiting); retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+@dataclass
+class _Item:
+    texts: Sequence[str]
+    future: asyncio.Future
+    enqueued: float = field(default_factory=time.perf_counter)
+
+
+class MicroBatcher:
+    """Queue + one worker task calling ``predict(texts) -> list`` on batches of up to ``max_batch_size`` texts."""
+
+    def __init__(self, predict: Callable[[list[str]], list[Any]], *, max_batch_size: int = 32,
+                 max_wait_s: float = 0.005, queue_size: int = 512, batching: bool = True,
+                 on_batch: Callable[[int, float], None] | None = None) -> None:
+        self.predict = predict
+        self.max_batch_size = max_batch_size
+        self.max_wait_s = max_wait_s
+        self.queue_size = queue_size
+        self.batching = batching
+        self.on_batch = on_batch
+        self.pending = 0  # texts queued or being predicted
+        self._queue: asyncio.Queue[_Item | None] = asyncio.Queue()
+        self._carry: _Item | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlt-predict")
+        self._task: asyncio.Task | None = None
+        self._texts_per_s = 0.0
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="xlt-micro-batcher")
+
+    async def stop(self) -> None:
+        """Finish everything queued, then stop the worker."""
+        if self._task is not None:
+            self._queue.put_nowait(None)
+            await self._task
+        self._executor.shutdown(wait=True)
+
+    async def submit(self, texts: Sequence[str]) -> list[Any]:
+        """The predictions for ``texts`` (in order), once their batch has run."""
+        if self.pending + len(texts) > self.queue_size:
+            raise QueueFull(self.pending, self.retry_after())
+        item = _Item(texts, asyncio.get_running_loop().create_future())
+        self.pending += len(texts)
+        self._queue.put_nowait(item)
+        return await item.future
+
+    def retry_after(self) -> int:
+        """Seconds until the queue has likely drained, from the recent throughput (at least 1)."""
+        if self._texts_per_s <= 0:
+            return 1
+        return max(1, math.ceil(self.pending / self._texts_per_s))
+
+    async def _next(self, timeout: float | None) -> _Item | None:
+        if self._carry is not None:
+            item, self._carry = self._carry, None
+            return item
+        if timeout is None:
+            return await self._queue.get()
+        return await asyncio.wait_for(self._queue.get(), timeout)
+
+    async def _gather(self, first: _Item) -> tuple[list[_Item], bool]:
+        """``first`` plus whatever arrives within the wait, up to the batch size; and whether to stop after."""
+        batch, size = [first], len(first.texts)
+        deadline = time.perf_counter() + self.max_wait_s
+        while self.batching and size < self.max_batch_size:
+            remaining = deadline - time.perf_counter()
+            try:
+                item = await self._next(remaining) if remaining > 0 else self._queue.get_nowait()
+            except (TimeoutError, asyncio.QueueEmpty):
+                break
+            if item is None:
+                return batch, True
+            if size + len(item.texts) > self.max_batch_size:
+                self._carry = item  # starts the next batch
+                break
+            batch.append(item)
+            size += len(item.texts)
+        return batch, False
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        stop = False
+        while not stop:
+            first = await self._next(None)
+            if first is None:
+                break
+            batch, stop = await self._gather(first)
+            live = [item for item in batch if not item.future.done()]  # a cancelled request needs no forward
+            texts = [t for item in live for t in item.texts]
+            started = time.perf_counter()
+            try:
+                results = await loop.run_in_executor(self._executor, self.predict, texts) if texts else []
+            except Exception as err:  # the model failed: every request of the batch gets the error
+                for item in live:
+                    if not item.future.done():
+                        item.future.set_exception(err)
+            else:
+                seconds = time.perf_counter() - started
+                if texts:
+                    rate = len(texts) / max(seconds, 1e-6)
+                    self._texts_per_s = rate if not self._texts_per_s else 0.8 * self._texts_per_s + 0.2 * rate
+                if self.on_batch:
+                    self.on_batch(len(texts), seconds)
+                offset = 0
+                for item in live:
+                    if not item.future.done():
+                        item.future.set_result(results[offset:offset + len(item.texts)])
+                    offset += len(item.texts)
+            finally:
+                self.pending -= sum(len(item.texts) for item in batch)

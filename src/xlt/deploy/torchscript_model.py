@@ -1,0 +1,26 @@
+"""Run a TorchScript-traced classifier behind the interface xlt's prediction code uses (see onnx_model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import torch
+
+
+class TorchScriptClassifier:
+    """A traced ``(input_ids, attention_mask) -> logits`` module that answers ``model(**batch).logits``."""
+
+    device = torch.device("cpu")
+
+    def __init__(self, path: str | Path, config) -> None:
+        self.path = Path(path)
+        self.config = config
+        self.module = torch.jit.load(str(self.path), map_location="cpu").eval()
+
+    def eval(self) -> TorchScriptClassifier:
+        return self
+
+    @torch.inference_mode()
+    def __call__(self, input_ids, attention_mask, **_) -> SimpleNamespace:
+        return SimpleNamespace(logits=self.module(input_ids, attention_mask))

@@ -1,0 +1,62 @@
+"""An exported model variant: a folder with the runtime model, the tokenizer, config.json and two cards.
+
+::
+
+    runs/<run>/exports/<name>/
+        model.onnx | model.ts | model.safetensors   the runtime model (one of them)
+        config.json                                  labels (id2label) and sizes, as transformers writes it
+        tokenizer.json, tokenizer_config.json
+        xlt_model.json                               prefix, max length, task, source languages (as for runs)
+        xlt_variant.json                             format, quantisation, dropped layers, source model
+
+>>> variant_name("onnx", "int8", 4)
+'onnx-int8-drop4'
+>>> variant_name("torch", None, 0)
+'torch'
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+VARIANT_FILE = "xlt_variant.json"
+FORMATS = ("torch", "onnx", "torchscript")
+RUNTIME_FILES = {"onnx": "model.onnx", "torchscript": "model.ts", "torch": "model.safetensors"}
+
+
+class VariantCard(BaseModel):
+    """How a variant was made from its source model."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: str
+    quantize: str | None = None
+    drop_layers: int = 0
+    source_model: str
+    num_hidden_layers: int
+    distillation: dict | None = None  # epochs, steps, seconds, loss, on which data
+
+    @property
+    def runtime_file(self) -> str:
+        return RUNTIME_FILES[self.format]
+
+
+def variant_name(fmt: str, quantize: str | None, drop_layers: int) -> str:
+    """The default folder name of a variant: format, then quantisation, then dropped layers."""
+    parts = [fmt] + ([quantize] if quantize else []) + ([f"drop{drop_layers}"] if drop_layers else [])
+    return "-".join(parts)
+
+
+def read_variant(path: str | Path) -> VariantCard | None:
+    """The variant card of ``path``, or None for a plain saved model folder."""
+    card = Path(path) / VARIANT_FILE
+    return VariantCard(**json.loads(card.read_text("utf-8"))) if card.is_file() else None
+
+
+def folder_size_mb(path: str | Path, names: tuple[str, ...] | None = None) -> float:
+    """Size on disk of the model weights in ``path`` (all files when ``names`` is None), in MB."""
+    files = [Path(path) / n for n in names] if names else [p for p in Path(path).iterdir() if p.is_file()]
+    return sum(f.stat().st_size for f in files if f.is_file()) / 1e6

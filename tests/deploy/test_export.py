@@ -1,0 +1,114 @@
+"""xlt export: ONNX, int8, TorchScript and dropped-layer variants of a tiny run, and how they are scored."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from xlt.deploy.export import export_variant
+from xlt.deploy.variant import read_variant
+from xlt.errors import ConfigError
+from xlt.finetune.load import load_saved
+from xlt.finetune.predict import predict_logits
+
+TEXTS = ["red cat", "la maison bleu", "der hund", "blau", "the big red dog in the house"]
+
+
+def logits(path: Path) -> np.ndarray:
+    saved = load_saved(path)
+    return predict_logits(saved.model, saved.tokenizer, saved.spec.apply_prefix(TEXTS), batch_size=2)
+
+
+@pytest.fixture(scope="module")
+def exported(tiny_run: Path, tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("exports")
+    return {name: export_variant(tiny_run, fmt, quantize=q, drop_layers=drop, output=out / name,
+                                 distill_epochs=3)
+            for name, fmt, q, drop in [("onnx", "onnx", None, 0), ("onnx-int8", "onnx", "int8", 0),
+                                       ("torchscript", "torchscript", None, 0), ("torch-drop1", "torch", None, 1)]}
+
+
+def test_onnx_and_torchscript_reproduce_the_torch_model(tiny_run, exported):
+    reference = logits(tiny_run / "model")
+    np.testing.assert_allclose(logits(exported["onnx"]), reference, atol=1e-4)
+    np.testing.assert_allclose(logits(exported["torchscript"]), reference, atol=1e-4)
+    int8 = logits(exported["onnx-int8"])
+    assert np.abs(int8 - reference).max() < 0.1 * np.abs(reference).max() + 0.05  # close, not equal
+    card = read_variant(exported["onnx-int8"])
+    assert (card.format, card.quantize, card.drop_layers) == ("onnx", "int8", 0)
+    assert type(load_saved(exported["onnx"]).model).__name__ == "OnnxClassifier"
+
+
+def test_int8_is_smaller_than_fp32(exported):
+    # int8 weights are 4x smaller; in the tiny model the graph and the small unquantised tensors dominate
+    assert (exported["onnx-int8"] / "model.onnx").stat().st_size < (exported["onnx"] / "model.onnx").stat().st_size
+
+
+def test_dropped_layer_variant_is_distilled_on_the_source_training_data(exported):
+    card = read_variant(exported["torch-drop1"])
+    assert card.num_hidden_layers == 1 and card.drop_layers == 1
+    stats = card.distillation
+    assert stats["examples"] > 0 and "en" in stats["data"]
+    assert stats["last_loss"] < stats["first_loss"]  # it learned to imitate the full model
+    saved = load_saved(exported["torch-drop1"])
+    assert len(saved.model.encoder.encoder.layer) == 1
+    assert logits(exported["torch-drop1"]).shape == (len(TEXTS), 2)
+
+
+def test_xlt_evaluate_scores_a_variant_with_speed_and_size(exported, toy_jsonl, tmp_path):
+    from xlt.evaluate.evaluate_saved import evaluate_saved
+
+    results = evaluate_saved(exported["onnx-int8"], f"jsonl:{toy_jsonl}/{{lang}}.jsonl", languages=["en", "de"],
+                             output=tmp_path / "eval", speed=True)
+    assert set(results["systems"]["xlt"]["languages"]) == {"en", "de"}
+    speed = json.loads((tmp_path / "eval" / "speed.json").read_text())
+    assert speed["texts_per_s"] > 0 and speed["latency_ms_p50"] > 0
+    assert speed["size_mb"] == pytest.approx((exported["onnx-int8"] / "model.onnx").stat().st_size / 1e6)
+
+
+def test_variant_table_reproduces_the_run_and_times_every_variant(tiny_run, tmp_path):
+    import shutil
+
+    from xlt.deploy.variant_table import compare_variants
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    export_variant(run, "onnx", quantize="int8")
+    result = compare_variants(run, speed_texts=16, rounds=2, latency_texts=2)
+    rows = result["variants"]
+    assert list(rows) == ["torch-fp32", "onnx-int8"]
+    run_scores = json.loads((run / "metrics.json").read_text())["systems"]["xlt"]["languages"]
+    assert rows["torch-fp32"]["accuracy"] == {lang: s["accuracy"] for lang, s in run_scores.items()}
+    assert rows["torch-fp32"]["speedup"] == 1.0 and rows["onnx-int8"]["texts_per_s"] > 0
+    table = (run / "variants.md").read_text()
+    assert "| onnx-int8 |" in table and "texts/s" in table
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"fmt": "torchscript", "quantize": "int8"}, "needs --format onnx"),
+    ({"fmt": "onnx", "quantize": "int4"}, "unknown quantisation"),
+    ({"fmt": "tflite"}, "unknown export format"),
+    ({"fmt": "torch", "drop_layers": 2}, "between 1 and 1"),
+])
+def test_bad_options_fail_clearly(tiny_run, tmp_path, kwargs, message):
+    with pytest.raises(ConfigError, match=message):
+        export_variant(tiny_run, output=tmp_path / "x", **kwargs)
+
+
+def test_drop_layers_needs_a_run_folder(tiny_run, tmp_path):
+    import shutil
+
+    shutil.copytree(tiny_run / "model", tmp_path / "model")
+    with pytest.raises(ConfigError, match="needs a run folder"):
+        export_variant(tmp_path / "model", "torch", drop_layers=1, output=tmp_path / "x")
+
+
+def test_a_distilled_torch_variant_converts_to_onnx_int8_keeping_its_card(exported, tmp_path):
+    target = export_variant(exported["torch-drop1"], "onnx", quantize="int8", output=tmp_path / "onnx-int8-drop1")
+    card = read_variant(target)
+    assert (card.format, card.quantize, card.drop_layers, card.num_hidden_layers) == ("onnx", "int8", 1, 1)
+    assert card.distillation == read_variant(exported["torch-drop1"]).distillation
+    assert logits(target).shape == (len(TEXTS), 2)
