@@ -22,6 +22,7 @@ app = typer.Typer(
     no_args_is_help=True, rich_markup_mode="rich", pretty_exceptions_enable=False,
 )
 app.add_typer(models.app, name="models")
+app.command(name="pretrain")(__import__("xlt.cli.pretrain", fromlist=["pretrain"]).pretrain)
 
 SET_HELP = "override one config field, e.g. --set training.epochs=2 --set strategy.name=lora (repeatable)"
 
