@@ -80,6 +80,7 @@ class PretrainSettings(BaseModel):
     max_length: int = 128  # tokens per sequence (a TLM pair shares it)
     mlm_probability: float = 0.15
     heldout: int = 100  # mono lines per language kept out of training to measure the MLM loss before/after
+    freeze_embeddings: bool = False  # keep the (tied) embedding matrix fixed: ~80% fewer updated weights in e5
     head_warmup_steps: int = 0  # a new MLM head: first train the head alone (encoder frozen) this many steps
     seed: int = 0
     save_steps: int = 200

@@ -71,6 +71,8 @@ def pretrain(config: PretrainConfig, *, resume: bool = False, overwrite: bool = 
 
     tokenizer = load_tokenizer(config.model)
     model, head = load_masked_lm(config.model)
+    if t.freeze_embeddings:  # the decoder is tied to them: with MLM, only the head's transform and bias train
+        model.get_input_embeddings().weight.requires_grad_(False)
     ctx = ObjectiveContext(tokenizer=tokenizer, spec=config.model, max_length=t.max_length,
                            mlm_probability=t.mlm_probability, seed=t.seed)
     if "distill" in config.objectives:
@@ -142,7 +144,7 @@ def _training_args(config: PretrainConfig, output_dir: Path) -> TrainingArgument
         bf16=torch.cuda.is_available() and torch.cuda.is_bf16_supported(),
         save_strategy="steps", save_steps=t.save_steps, save_total_limit=2, logging_strategy="steps",
         logging_steps=t.logging_steps, report_to="none", dataloader_num_workers=0, remove_unused_columns=False,
-        dataloader_pin_memory=torch.cuda.is_available(),
+        dataloader_pin_memory=torch.cuda.is_available(), disable_tqdm=False,  # a progress bar, even when quiet
     )
 
 
