@@ -56,21 +56,28 @@ def train(
 @app.command()
 @friendly_errors
 def evaluate(
-    run_or_model: Path = typer.Argument(..., help="a run folder (runs/NAME) or a saved model folder",
-                                        exists=True),
+    run_or_model: str = typer.Argument(..., help="a run folder (runs/NAME) or a saved model folder; for "
+                                       "--task retrieval any model (builtin:NAME, a folder)"),
     data: str = typer.Option(..., "--data", "-d", help="data spec: builtin:emoji-groups, "
-                             "'sib200:$XLT_DATA/sib200/{lang}/test.tsv', xnli, a .jsonl/.csv/.tsv or a YAML spec"),
+                             "'sib200:$XLT_DATA/sib200/{lang}/test.tsv', xnli, a .jsonl/.csv/.tsv or a YAML spec; "
+                             "for --task retrieval: tatoeba, ntrex, pud, 'lines:SRC_{lang}|TGT' or a YAML spec"),
     languages: list[str] = typer.Option(None, "--languages", "-l", help="languages to evaluate (repeatable)"),
     baselines: bool = typer.Option(False, "--baselines", help="also fit and score the baselines "
                                    "(run folders only)"),
     output: Path = typer.Option(None, "--output", "-o", help="where to write metrics and report"),
+    task: str = typer.Option(None, "--task", help="'retrieval': bitext retrieval (cosine and margin, both "
+                             "directions) of the model's sentence vectors; default: the saved model's task"),
+    prefix: str = typer.Option(None, "--prefix", help="retrieval: input prefix (default the model's own, "
+                               "e5: 'query: '; --prefix '' for none)"),
+    limit: int = typer.Option(None, "--limit", help="retrieval: first N pairs per language"),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Score a trained model on every language of --data in one pass: metrics JSON and report."""
-    from xlt.evaluate.evaluate_saved import evaluate_saved
+    from xlt.cli.retrieval import evaluate_command
 
     setup_logging(verbose)
-    evaluate_saved(run_or_model, data, languages=languages or None, baselines=baselines, output=output)
+    evaluate_command(run_or_model, data, languages=languages or None, baselines=baselines, output=output,
+                     task=task, prefix=prefix, limit=limit)
 
 
 @app.command()

@@ -220,6 +220,17 @@ def evaluate_retrieval(model: Any, pairs: Any, *, prefix: str | None = None, lan
     >>> r["prefix"], round(r["pairs"]["deu"]["src->tgt"]["cosine"], 3)  # doctest: +SKIP
     ('query: ', 0.98)
     """
+    return retrieval_with_vectors(model, pairs, prefix=prefix, languages=languages, k=k, match=match,
+                                  batch_size=batch_size, max_length=max_length, return_picks=return_picks)[0]
+
+
+def retrieval_with_vectors(model: Any, pairs: Any, *, prefix: str | None = None,
+                           languages: Sequence[str] | None = None, k: int = DEFAULT_K, match: Match = "index",
+                           batch_size: int = 64, max_length: int | None = None, return_picks: bool = False
+                           ) -> tuple[dict[str, Any], dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """:func:`evaluate_retrieval`'s result and the sentence vectors, language -> (sources, targets)."""
+    if match not in ("index", "text"):
+        raise ConfigError(f"match must be 'index' or 'text', got {match!r}")
     encoder, tokenizer, spec = load_model(model, max_length=max_length)
     if prefix is None:
         prefix = spec.resolved_prefix() if spec is not None else ""
@@ -228,11 +239,13 @@ def evaluate_retrieval(model: Any, pairs: Any, *, prefix: str | None = None, lan
     if not data:
         raise ConfigError(f"no language pairs to evaluate (languages {list(languages or [])})")
     results: dict[str, Any] = {}
+    vectors: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for lang, value in data.items():
         src, tgt, tgt_lang = _texts(value, lang)
         log.info("retrieval %s-%s: %d pairs", lang, tgt_lang, len(src))
         x = embed_with((encoder, tokenizer), src, prefix=prefix, batch_size=batch_size, max_length=length)
         y = embed_with((encoder, tokenizer), tgt, prefix=prefix, batch_size=batch_size, max_length=length)
+        vectors[lang] = (x, y)
         picks = bitext_picks(x, y, k=k)
         texts = {"src->tgt": tgt if match == "text" else None, "tgt->src": src if match == "text" else None}
         row: dict[str, Any] = {"src_lang": lang, "tgt_lang": tgt_lang, "n": len(src)}
@@ -244,8 +257,9 @@ def evaluate_retrieval(model: Any, pairs: Any, *, prefix: str | None = None, lan
     mean = {d: {m: float(np.mean([r[d][m] for r in results.values()])) for m in METHODS}
             for d in ("src->tgt", "tgt->src")}
     name = spec.name if spec is not None else "(model given as objects)"
-    return {"model": name, "prefix": prefix, "k": k, "margin": "ratio", "match": match, "max_length": length,
-            "pairs": results, "mean": mean}
+    result = {"model": name, "prefix": prefix, "k": k, "margin": "ratio", "match": match, "max_length": length,
+              "pairs": results, "mean": mean}
+    return result, vectors
 
 
 def flat_scores(result: Mapping[str, Any]) -> dict[str, float]:
