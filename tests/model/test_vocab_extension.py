@@ -83,3 +83,20 @@ def test_bad_arguments(tiny_model, tmp_path):
         extend_vocabulary(str(tiny_model), CORPUS, tmp_path / "x", new_tokens=3, init="random")  # type: ignore[arg-type]
     with pytest.raises(ConfigError, match="no text"):
         extend_vocabulary(str(tiny_model), ["", " "], tmp_path / "x", new_tokens=3)
+
+
+def test_cli_extend_vocab(tiny_model, tmp_path):
+    from typer.testing import CliRunner
+
+    from xlt.cli.main import app
+
+    corpus = tmp_path / "de.txt"
+    corpus.write_text("\n".join(CORPUS) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["models", "extend-vocab", str(tiny_model), "--corpus", str(corpus), "--lang",
+                                      "de", "--new-tokens", "3", "--learn-vocab-size", "60", "--out",
+                                      str(tmp_path / "ext")])
+    assert result.exit_code == 0, result.output
+    assert "sub-tokens/word" in result.output and (tmp_path / "ext" / "tokenizer.json").is_file()
+    result = CliRunner().invoke(app, ["models", "extend-vocab", str(tiny_model), "--corpus", str(tmp_path / "no.txt"),
+                                      "--lang", "de", "--out", str(tmp_path / "ext2")])
+    assert result.exit_code == 2 and "file not found" in result.output

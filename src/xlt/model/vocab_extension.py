@@ -6,8 +6,10 @@ Steps (:func:`extend_vocabulary`):
 1. **Learn pieces.** A fresh Unigram model is trained (``tokenizers``' ``UnigramTrainer``) on the target
    corpus with the *old* tokenizer's normaliser and pre-tokeniser, so that its pieces are written the way
    the old tokenizer writes text (``▁`` marks a word start).
-2. **Pick new pieces.** Its pieces that the old vocabulary lacks (at least 2 characters, no ``<unk>``-only
-   strings), most probable first; the first ``new_tokens`` are added.
+2. **Pick new pieces.** Its pieces that the old vocabulary lacks, most probable first; the first
+   ``new_tokens`` are added. Only pieces of 2+ characters made of letters (an optional leading ``▁``) are
+   taken: the old pre-tokeniser splits on whitespace only, so the learner also finds pieces such as
+   ``▁werden.`` that glue punctuation to words, which SentencePiece's script splitting never makes.
 3. **Add them to the tokenizer.** They are appended to the Unigram model's vocabulary in
    ``tokenizer.json`` (so old ids do not move and the pieces take part in ordinary segmentation, unlike
    ``add_tokens``, which would match them anywhere as whole strings). A new piece's score is the score
@@ -113,8 +115,8 @@ def _unigram_json(tokenizer: Any) -> dict[str, Any]:
 
 
 def choose_new_pieces(tokenizer: Any, learned: Sequence[tuple[str, float]], n: int) -> list[str]:
-    """The first ``n`` learned pieces the tokenizer's vocabulary lacks (2+ characters, not just ``▁``, and
-    not made only of characters the old model cannot write)."""
+    """The first ``n`` learned pieces the tokenizer's vocabulary lacks: 2+ characters, letters only (after an
+    optional leading ``▁``), and not made only of characters the old model cannot write."""
     vocab = tokenizer.get_vocab()
     model = tokenizer.backend_tokenizer.model
     unk = tokenizer.unk_token_id
@@ -122,8 +124,9 @@ def choose_new_pieces(tokenizer: Any, learned: Sequence[tuple[str, float]], n: i
     for piece, _ in learned:
         if len(out) >= n:
             break
-        if piece in vocab or len(piece.replace("▁", "")) < 1 or len(piece) < 2:
-            continue
+        word = piece.replace("▁", "")
+        if piece in vocab or len(piece) < 2 or not word.isalpha() or "▁" in piece[1:]:
+            continue  # letters only: the old pre-tokeniser keeps punctuation on words ("werden."), XLM-R does not
         if all(t.id == unk for t in model.tokenize(piece)):
             continue
         out.append(piece)
