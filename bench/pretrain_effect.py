@@ -6,6 +6,7 @@ NOT train on (Tatoeba: deu/spa = trained languages, other sentences; fra/rus/cmn
 never saw in its parallel data). ``--limit`` keeps the first N pairs per language (a candidate pool of N).
 
     python bench/pretrain_effect.py runs/pretrain-align/model --limit 300
+    python bench/pretrain_effect.py runs/pretrain-align/model --limit 150 --quick   # the note's trimmed run
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ SETS = {  # name -> (parallel preset, languages, trained on by examples/pretrain
     "pud": ("pud", ["de", "es"], True),
     "tatoeba": ("tatoeba", ["deu", "spa", "fra", "rus", "cmn", "ara"], False),
 }
+QUICK = {  # --quick: what the shared 2-core machine allowed for the note
+    "ntrex": ("ntrex", ["deu", "spa"], True),
+    "tatoeba": ("tatoeba", ["deu", "fra", "ara"], False),
+}
 
 
 def main() -> None:
@@ -31,10 +36,11 @@ def main() -> None:
     parser.add_argument("model", help="the pretrained model folder")
     parser.add_argument("--base", default="builtin:multilingual-e5-small")
     parser.add_argument("--limit", type=int, default=300)
+    parser.add_argument("--quick", action="store_true", help="ntrex deu/spa and tatoeba deu/fra/ara only")
     parser.add_argument("--output", type=Path, default=HERE / "results" / "pretrain_align_retrieval.json")
     args = parser.parse_args()
     out: dict = {"limit": args.limit, "models": {"before": args.base, "after": args.model}, "sets": {}}
-    for name, (preset, languages, trained) in SETS.items():
+    for name, (preset, languages, trained) in (QUICK if args.quick else SETS).items():
         spec = ParallelSpec.parse(preset, languages=languages, limit=args.limit)
         row: dict = {"trained_on": trained}
         for when, model in (("before", args.base), ("after", args.model)):

@@ -116,9 +116,11 @@ def pretrain(config: PretrainConfig, *, resume: bool = False, overwrite: bool = 
         heldout_losses["end"] = measure()
 
     report = _report(config, head, data, samplers, trainer, heldout, heldout_losses, warmup_losses, seconds, resume)
+    if not masked_name:
+        report["head"]["note"] += "; it was NOT trained in this run (no mlm/tlm objective)"
     target = save_pretrained_model(model, tokenizer, root / "model", spec=config.model, extra={
         "pretrained": {"run": config.name, "objectives": {n: s.weight for n, s in config.objectives.items()},
-                       "steps": trainer.state.global_step}, "mlm_head": head.note})
+                       "steps": trainer.state.global_step}, "mlm_head": report["head"]["note"]})
     write_pretrain_report(target, report)
     write_pretrain_report(root, report)
     shutil.rmtree(root / "checkpoints", ignore_errors=True)
