@@ -15,6 +15,7 @@ from pathlib import Path
 import typer
 
 from xlt.cli import export, models, predict, serve, variants
+from xlt.cli import pretrain as pretrain_cli
 from xlt.cli import tune as tune_cli
 from xlt.cli.common import console, friendly_errors, setup_logging
 
@@ -23,6 +24,7 @@ app = typer.Typer(
     no_args_is_help=True, rich_markup_mode="rich", pretty_exceptions_enable=False,
 )
 app.add_typer(models.app, name="models")
+app.command(name="pretrain")(pretrain_cli.pretrain)
 app.command(name="tune")(tune_cli.tune)
 
 SET_HELP = "override one config field, e.g. --set training.epochs=2 --set strategy.name=lora (repeatable)"
@@ -57,10 +59,11 @@ def train(
 @app.command()
 @friendly_errors
 def evaluate(
-    run_or_model: Path = typer.Argument(None, help="a run folder (runs/NAME) or a saved model folder",
-                                        exists=True),
-    data: str = typer.Option(None, "--data", "-d", help="data spec: builtin:emoji-groups, "
-                             "'sib200:$XLT_DATA/sib200/{lang}/test.tsv', xnli, a .jsonl/.csv/.tsv or a YAML spec"),
+    run_or_model: str = typer.Argument(..., help="a run folder (runs/NAME) or a saved model folder; for "
+                                       "--task retrieval any model (builtin:NAME, a folder)"),
+    data: str = typer.Option(..., "--data", "-d", help="data spec: builtin:emoji-groups, "
+                             "'sib200:$XLT_DATA/sib200/{lang}/test.tsv', xnli, a .jsonl/.csv/.tsv or a YAML spec; "
+                             "for --task retrieval: tatoeba, ntrex, pud, 'lines:SRC_{lang}|TGT' or a YAML spec"),
     languages: list[str] = typer.Option(None, "--languages", "-l", help="languages to evaluate (repeatable)"),
     baselines: bool = typer.Option(False, "--baselines", help="also fit and score the baselines "
                                    "(run folders only)"),
@@ -70,30 +73,26 @@ def evaluate(
     references: Path = typer.Option(None, "--references", help="translation task: the reference file", exists=True),
     target_lang: str = typer.Option(None, "--target-lang", help="translation task: target language (tokenizer)"),
     source: Path = typer.Option(None, "--source", help="translation task: source file (copy-source baseline)"),
-    task: str = typer.Option(None, "--task", help="'translation' to score --hypotheses files"),
+    task: str = typer.Option(None, "--task", help="'retrieval': bitext retrieval (cosine and margin, both "
+                             "directions) of any model's sentence vectors; 'translation': score --hypotheses "
+                             "files; default: the saved model's own task"),
+    prefix: str = typer.Option(None, "--prefix", help="retrieval: input prefix (default the model's own, "
+                               "e5: 'query: '; --prefix '' for none)"),
+    limit: int = typer.Option(None, "--limit", help="retrieval: first N pairs per language"),
     speed: bool = typer.Option(False, "--speed", help="also time it: texts/s, latency, size (speed.json)"),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Score a trained model on every language of --data in one pass: metrics JSON and report.
 
-    Or score translation files: xlt evaluate --task translation --hypotheses OUT --references REF --target-lang es
+    Or bitext retrieval of any model: xlt evaluate builtin:multilingual-e5-small --task retrieval --data tatoeba
+    Or translation files: xlt evaluate --task translation --hypotheses OUT --references REF --target-lang es
     """
-    from xlt.errors import ConfigError
+    from xlt.cli.evaluate_dispatch import evaluate_command
 
     setup_logging(verbose)
-    if task == "translation" or hypotheses:
-        from xlt.evaluate.score_translations import score_translation_files
-
-        if not (hypotheses and references and target_lang):
-            raise ConfigError("--task translation needs --hypotheses, --references and --target-lang")
-        score_translation_files(hypotheses, references, target_lang=target_lang, source=source, output=output)
-        return
-    if run_or_model is None or data is None:
-        raise ConfigError("xlt evaluate needs a run or model folder and --data (or --task translation --hypotheses)")
-    from xlt.evaluate.evaluate_saved import evaluate_saved
-
-    evaluate_saved(run_or_model, data, languages=languages or None, baselines=baselines, output=output,
-                   speed=speed)
+    evaluate_command(run_or_model, data, languages=languages or None, baselines=baselines, output=output,
+                     task=task, prefix=prefix, limit=limit, speed=speed, hypotheses=hypotheses,
+                     references=references, target_lang=target_lang, source=source)
 
 
 @app.command("translate")

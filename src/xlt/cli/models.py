@@ -13,6 +13,7 @@ from xlt.model.builtin import BUILTIN_MODELS, BUILTIN_PREFIX, builtin_path, prov
 from xlt.model.spec import ModelSpec
 
 app = typer.Typer(help="List, provision and inspect models.", no_args_is_help=True)
+app.command("extend-vocab")(__import__("xlt.cli.vocab", fromlist=["extend_vocab"]).extend_vocab)
 out = Console()
 
 

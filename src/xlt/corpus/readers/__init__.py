@@ -19,7 +19,9 @@ from xlt.corpus.readers.builtin import BUILTINS, builtin_languages, load_builtin
 from xlt.corpus.readers.conll2002 import read_conll2002
 from xlt.corpus.readers.conllu import read_conllu
 from xlt.corpus.readers.iob2 import check_iob2, read_iob2
+from xlt.corpus.readers.parallel import ParallelSpec, read_ntrex, read_parallel, read_pud, read_tatoeba
 from xlt.corpus.readers.presets import PRESETS, TablePreset, read_pawsx, read_preset, read_sib200, read_xnli
+from xlt.corpus.readers.raw_text import read_raw_text, read_raw_texts
 from xlt.corpus.readers.squad import read_squad
 from xlt.corpus.readers.table import TABLE_FORMATS, ColumnRef, Columns, TableFormat, read_table
 from xlt.corpus.readers.token_tsv import read_token_tsv
@@ -48,4 +50,6 @@ __all__ = [
     "TablePreset", "builtin_languages", "check_iob2", "load_builtin", "read_conll2002", "read_conllu",
     "read_iob2", "read_pawsx", "read_preset", "read_sib200", "read_squad", "read_table", "read_token_tsv",
     "read_xnli",
+    # raw text and translation pairs (pretraining, alignment, retrieval; not DataSpec formats)
+    "ParallelSpec", "read_ntrex", "read_parallel", "read_pud", "read_raw_text", "read_raw_texts", "read_tatoeba",
 ]

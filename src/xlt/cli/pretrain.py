@@ -1,0 +1,33 @@
+"""``xlt pretrain CONFIG``: continued multilingual pretraining -> a model folder for ``xlt train``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from xlt.cli.common import console, friendly_errors, setup_logging
+
+
+@friendly_errors
+def pretrain(
+    config: Path = typer.Argument(..., help="YAML config (see examples/pretrain_*.yaml)", exists=True,
+                                  dir_okay=False),
+    set_: list[str] = typer.Option(None, "--set", help="override one config field, e.g. --set "
+                                   "training.max_steps=50 --set objectives.mlm.weight=0.5 (repeatable)"),
+    resume: bool = typer.Option(False, "--resume", help="continue from the run's last checkpoint"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="delete an existing run folder of this name"),
+    verbose: bool = typer.Option(False, "--verbose", "-v"),
+) -> None:
+    """Continue pretraining a model: MLM, TLM, contrastive alignment, distillation (weighted, in one run).
+
+    The result, runs/NAME/model, is a model folder: use it as model.name in xlt train.
+    Ctrl-C saves a checkpoint; run the same command with --resume to continue.
+    """
+    from xlt.pretrain import PretrainConfig
+    from xlt.pretrain import pretrain as run_pretraining
+
+    setup_logging(verbose)
+    run = run_pretraining(PretrainConfig.from_yaml(config, set_ or []), resume=resume, overwrite=overwrite)
+    console.print(f"model: {run.model_dir}  (use as model.name in xlt train; report: "
+                  f"{run.model_dir / 'pretrain_report.md'})")

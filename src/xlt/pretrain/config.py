@@ -1,0 +1,139 @@
+"""The pretraining configuration: one YAML file, every field typed and defaulted.
+
+>>> cfg = PretrainConfig.model_validate({"name": "t", "objectives": {"mlm": {"data": [{"text": "x/{lang}.txt",
+...                                      "languages": ["de"]}]}}})
+>>> cfg.sampling.alpha, cfg.objectives["mlm"].weight, cfg.training.mlm_probability
+(0.3, 1.0, 0.15)
+>>> cfg.with_overrides(["training.max_steps=5"]).training.max_steps
+5
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from xlt.errors import ConfigError
+from xlt.finetune.config import _apply_overrides
+from xlt.model.spec import ModelSpec
+
+
+class SourceSpec(BaseModel):
+    """Where text comes from: exactly one of ``text`` and ``parallel``.
+
+    - ``text``: raw text, one sentence per line (``xlt.corpus.readers.raw_text``): a path with ``{lang}``.
+    - ``parallel``: translation pairs (``xlt.corpus.readers.parallel``): a preset (``tatoeba``, ``ntrex``,
+      ``pud``), ``"lines:SRC|TGT"`` / ``"pud:SRC|TGT"`` or a mapping of ``ParallelSpec`` fields.
+      Pairs are ``xx -> tgt_lang`` (the presets: xx -> English). A monolingual objective (``mlm``) uses
+      the sentences of ``sides`` as text.
+
+    ``languages`` picks languages (``{lang}`` values); ``skip`` drops the first lines (pairs) of each
+    language, e.g. to keep them for a test; ``limit`` keeps at most that many after the skipped ones.
+    """
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+    text: str | None = None
+    parallel: str | dict[str, Any] | None = None
+    languages: list[str] | None = None
+    skip: int = Field(0, ge=0)
+    limit: int | None = Field(None, gt=0)
+    sides: Literal["both", "src", "tgt"] = "both"
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> SourceSpec:
+        if (self.text is None) == (self.parallel is None):
+            raise ValueError("give exactly one of text (raw text path) and parallel (translation pairs)")
+        return self
+
+
+class ObjectiveSpec(BaseModel):
+    """One training objective: its weight in the summed loss, its data and its options."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    weight: float = Field(1.0, gt=0)
+    data: list[SourceSpec] = Field(min_length=1)
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class SamplingSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    alpha: float = Field(0.3, ge=0)  # p(lang) ∝ size ** alpha (XLM-R: 0.3); size = sentences (pairs) available
+
+
+class PretrainSettings(BaseModel):
+    """Optimisation settings; a step trains every objective on one batch each and sums the weighted losses."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_steps: int = 1000
+    learning_rate: float = 2e-5
+    warmup: float = 0.06  # fraction of the steps (or a whole number of steps)
+    weight_decay: float = 0.01
+    batch_size: int = 16  # per objective
+    gradient_accumulation: int = 1
+    max_length: int = 128  # tokens per sequence (a TLM pair shares it)
+    mlm_probability: float = 0.15
+    heldout: int = 100  # mono lines per language kept out of training to measure the MLM loss before/after
+    freeze_embeddings: bool = False  # keep the (tied) embedding matrix fixed: ~80% fewer updated weights in e5
+    head_warmup_steps: int = 0  # a new MLM head: first train the head alone (encoder frozen) this many steps
+    seed: int = 0
+    save_steps: int = 200
+    logging_steps: int = 10
+
+
+class PretrainConfig(BaseModel):
+    """Everything a pretraining run needs. ``xlt pretrain CONFIG --set training.max_steps=50``."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+    name: str
+    model: ModelSpec = Field(default_factory=ModelSpec)
+    teacher: str | None = None  # distillation teacher: a model folder; None: a frozen copy of the starting model
+    objectives: dict[str, ObjectiveSpec] = Field(min_length=1)
+    sampling: SamplingSettings = Field(default_factory=SamplingSettings)
+    training: PretrainSettings = Field(default_factory=PretrainSettings)
+    output_dir: str = "runs"
+
+    @model_validator(mode="after")
+    def _known_objectives(self) -> PretrainConfig:
+        from xlt.pretrain.objectives import OBJECTIVES
+
+        unknown = sorted(set(self.objectives) - set(OBJECTIVES))
+        if unknown:
+            raise ValueError(f"unknown objectives {unknown}; known: {sorted(OBJECTIVES)}")
+        return self
+
+    @property
+    def run_dir(self) -> Path:
+        return Path(self.output_dir) / self.name
+
+    @classmethod
+    def from_yaml(cls, path: str | Path, overrides: list[str] | None = None) -> PretrainConfig:
+        path = Path(path)
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except FileNotFoundError as err:
+            raise ConfigError(f"{path}: config file not found") from err
+        except yaml.YAMLError as err:
+            raise ConfigError(f"{path}: not valid YAML: {err}") from err
+        return cls.validated(_apply_overrides(raw, overrides or []), source=str(path))
+
+    @classmethod
+    def validated(cls, raw: dict[str, Any], source: str = "config") -> PretrainConfig:
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as err:
+            lines = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors()]
+            raise ConfigError(f"{source}: invalid pretraining configuration:\n  " + "\n  ".join(lines)) from err
+
+    def with_overrides(self, overrides: list[str]) -> PretrainConfig:
+        return self.validated(_apply_overrides(self.model_dump(mode="json"), overrides))
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)

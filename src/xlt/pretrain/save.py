@@ -1,0 +1,21 @@
+"""Save a pretrained model as a folder that ``xlt train`` (``model.name``) and plain transformers load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from xlt.io import atomic_path, write_json
+from xlt.model.builtin import MODEL_CARD_FILE
+from xlt.model.spec import ModelSpec
+
+
+def save_pretrained_model(model, tokenizer, target: Path, *, spec: ModelSpec, extra: dict) -> Path:
+    """Weights (with the MLM head) + tokenizer + the xlt card; the prefix and pooling carry over."""
+    with atomic_path(target) as tmp:
+        model.save_pretrained(tmp)
+        tokenizer.save_pretrained(tmp)
+        write_json(tmp / MODEL_CARD_FILE, {
+            "base_model": spec.name, "prefix": spec.resolved_prefix(), "pooling": spec.resolved_pooling(),
+            "max_length": spec.max_length, **extra,
+        })
+    return target
