@@ -23,9 +23,6 @@ app = typer.Typer(
     help="xlt: train a task in one language, use it in many (cross-lingual transfer).",
     no_args_is_help=True, rich_markup_mode="rich", pretty_exceptions_enable=False,
 )
-app.add_typer(models.app, name="models")
-app.command(name="pretrain")(pretrain_cli.pretrain)
-app.command(name="tune")(tune_cli.tune)
 
 SET_HELP = "override one config field, e.g. --set training.epochs=2 --set strategy.name=lora (repeatable)"
 
@@ -126,10 +123,14 @@ def demo(
     _report_paths(run.root)
 
 
+# in the order of the pipeline: corpus -> model -> pretraining -> fine-tuning -> evaluation -> deployment
+app.command(name="pretrain")(pretrain_cli.pretrain)
+app.command(name="tune")(tune_cli.tune)
 app.command()(export.export)
 app.command()(variants.variants)
 app.command()(serve.serve)
 app.command()(predict.predict)
+app.add_typer(models.app, name="models")
 
 if __name__ == "__main__":
     app()
