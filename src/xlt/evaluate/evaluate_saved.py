@@ -52,4 +52,5 @@ def evaluate_saved(run_or_model: str | Path, data: str | DataSpec, *, languages:
                 "model": str(model_dir), "prefix": saved.spec.resolved_prefix(),
                 "zero_shot": True, "zero_shot_note": "Evaluation of a saved model."}
     return evaluate_languages(saved.model, saved.tokenizer, saved.spec, task, test, saved.source_languages,
-                              RunFolder(target), baselines=fitted, run_info=run_info, seed=seed)
+                              RunFolder(target), baselines=fitted, run_info=run_info, seed=seed,
+                              before_language=saved.activate_language)

@@ -28,7 +28,7 @@ from xlt.errors import ConfigError
 from xlt.finetune.config import TrainConfig
 from xlt.finetune.head_init import init_head_from_probe
 from xlt.finetune.interrupt import GracefulInterrupt, TrainingInterrupted
-from xlt.finetune.save import save_model
+from xlt.finetune.save import save_delta, save_model
 from xlt.finetune.strategies import make_strategy, parameter_counts
 from xlt.finetune.tasks import get_task
 from xlt.io import write_json, write_text
@@ -106,7 +106,8 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
             f"Resume with: xlt train {run.config} --resume")
     train_seconds = time.perf_counter() - started
 
-    model = strategy.export(trainer.model)
+    trained = trainer.model
+    model = trained if strategy.saves_delta else strategy.export(trained)
     run_info = {
         "name": config.name, "task": task.name, "model": config.model.name,
         "prefix": config.model.resolved_prefix(), "strategy": strategy.config.model_dump(),
@@ -122,11 +123,16 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
                  for split in data},
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
-    save_model(model, tokenizer, run.model, spec=config.model, task=task.name,
-               source_languages=source_languages, task_options=config.task_options)
+    if strategy.saves_delta:  # only the trained weights + a pointer to the base model
+        save_delta(model, strategy, run.model, spec=config.model, task=task.name, labels=labels,
+                   source_languages=source_languages, task_options=config.task_options)
+    else:
+        save_model(model, tokenizer, run.model, spec=config.model, task=task.name,
+                   source_languages=source_languages, task_options=config.task_options)
     results = evaluate_languages(
         model, tokenizer, config.model, task, data["test"], source_languages, run,
         baselines=baselines, run_info=run_info, settings=config.evaluation, seed=config.training.seed,
+        before_language=lambda lang: strategy.activate_language(model, lang),
     )
     shutil.rmtree(run.checkpoints, ignore_errors=True)  # finished: the model folder is what counts
     if config.evaluation.matrix and len(source_languages) > 1:
