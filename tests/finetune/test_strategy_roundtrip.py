@@ -100,3 +100,25 @@ def test_adapters_and_prompts_refuse_to_merge(name, make_classifier, language_ad
     strategy = make_strategy(strategy_spec(name, language_adapters))
     with pytest.raises(ConfigError, match="cannot be merged"):
         strategy.merge(strategy.apply(make_classifier()))
+
+
+def test_merged_lora_run_is_a_plain_model_with_the_same_predictions(make_classifier, tiny_model, tiny_tokenizer,
+                                                                    tmp_path) -> None:
+    from xlt.finetune.load import merge_saved
+
+    spec = ModelSpec(name=str(tiny_model), max_length=32)
+    strategy = make_strategy({"name": "lora", "rank": 4})
+    model = strategy.apply(get_task("classification").build_model(load_encoder(spec), LABELS["classification"]))
+    with torch.no_grad():
+        for p in model.parameters():
+            if p.requires_grad:
+                p.add_(torch.randn_like(p) * 0.2)
+    batch = tiny_tokenizer(TEXTS, padding=True, return_tensors="pt")
+    expected = outputs(model, batch)
+    save_delta(model, strategy, tmp_path / "model", spec=spec, task="classification",
+               labels=LABELS["classification"], source_languages=["en"])
+    merged = merge_saved(tmp_path / "model", tmp_path / "merged")
+    assert (merged / "config.json").is_file() and not (merged / DELTA_FILE).exists()
+    plain = load_saved(merged)
+    assert plain.strategy is None
+    torch.testing.assert_close(outputs(plain.model, batch), expected, atol=1e-5, rtol=1e-4)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from xlt.cli import models
+from xlt.cli import models, transfer
 from xlt.cli.common import console, friendly_errors, setup_logging
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app = typer.Typer(
     no_args_is_help=True, rich_markup_mode="rich", pretty_exceptions_enable=False,
 )
 app.add_typer(models.app, name="models")
+transfer.register(app)  # few-shot, continual, merge
 
 SET_HELP = "override one config field, e.g. --set training.epochs=2 --set strategy.name=lora (repeatable)"
 

@@ -85,3 +85,17 @@ def _load_delta(path: Path) -> SavedModel:
                          f"e.g. {result.unexpected_keys[:3]} (another base model or strategy version?)")
     return SavedModel(model.eval(), load_tokenizer(spec), spec, task.name, card.get("source_languages", []),
                       card.get("task_options", {}), strategy)
+
+
+def merge_saved(model_or_run: str | Path, output: str | Path) -> Path:
+    """Merge a parameter-efficient run into a plain model folder, where its strategy allows (LoRA)."""
+    from xlt.finetune.save import save_model
+
+    path = Path(model_or_run)
+    path = path / "model" if (path / "model").is_dir() else path
+    saved = load_saved(path)
+    if saved.strategy is None:
+        raise ModelError(f"{path} is already a plain model folder; nothing to merge")
+    merged = saved.strategy.merge(saved.model)
+    return save_model(merged, saved.tokenizer, Path(output), spec=saved.spec, task=saved.task,
+                      source_languages=saved.source_languages, task_options=saved.task_options)

@@ -135,6 +135,11 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False)
         before_language=lambda lang: strategy.activate_language(model, lang),
     )
     shutil.rmtree(run.checkpoints, ignore_errors=True)  # finished: the model folder is what counts
+    if config.few_shot is not None:
+        from xlt.finetune.few_shot import add_few_shot
+
+        add_few_shot(config, run, results, run_info, model=model, strategy=strategy, task=task, tokenizer=tokenizer,
+                     test=data["test"], labels=labels)
     if config.evaluation.matrix and len(source_languages) > 1:
         from xlt.finetune.matrix import add_language_matrix
 
