@@ -66,7 +66,8 @@ def language_adapters(out: Path, steps: int) -> dict[str, dict]:
     return cards
 
 
-def run_one(dataset: str, strategy: str, epochs: float, adapters: Path, runs: Path) -> dict:
+def run_one(dataset: str, strategy: str, epochs: float, adapters: Path, runs: Path, emoji_items: int | None = None
+            ) -> dict:
     from xlt.finetune.config import TrainConfig
     from xlt.finetune.train import train
 
@@ -81,6 +82,8 @@ def run_one(dataset: str, strategy: str, epochs: float, adapters: Path, runs: Pa
                  f"training.learning_rate={LEARNING_RATES[strategy]}", "evaluation.baselines=[]",
                  "evaluation.bootstrap_resamples=200", f"data.target_languages=[{','.join(targets)}]"]
     config = TrainConfig.from_yaml(ROOT / CONFIGS[dataset], overrides)
+    if dataset == "emoji" and emoji_items:  # the first N items, then split 70/10/20 as usual
+        config.data.pool = config.data.pool.model_copy(update={"limit": emoji_items})
     config = config.model_copy(update={"strategy": spec})
     started = time.perf_counter()
     run = train(config, overwrite=True)
@@ -93,7 +96,7 @@ def run_one(dataset: str, strategy: str, epochs: float, adapters: Path, runs: Pa
         "trainable_params": info["trainable_params"], "total_params": info["total_params"],
         "source": scores[source][metric], "target_mean": target_mean, "gap": scores[source][metric] - target_mean,
         "targets": {t: scores[t][metric] for t in targets}, "train_seconds": info["train_seconds"],
-        "epochs_run": info["epochs_run"], "wall_seconds": round(time.perf_counter() - started, 1),
+        "epochs_run": info["epochs_run"], "data": info["data"], "wall_seconds": round(time.perf_counter() - started, 1),
         "saved_model_bytes": sum(p.stat().st_size for p in (run.root / "model").rglob("*") if p.is_file()),
     }
 
@@ -117,6 +120,7 @@ def main() -> None:
     parser.add_argument("--epochs-emoji", type=float, default=2)
     parser.add_argument("--epochs-sib200", type=float, default=1)
     parser.add_argument("--adapter-steps", type=int, default=20)
+    parser.add_argument("--emoji-items", type=int, default=None, help="keep the first N emoji items (trim)")
     parser.add_argument("--runs", default=str(ROOT / "runs" / "bench-strategies"))
     parser.add_argument("--out", default=str(HERE / "results" / "strategies.json"))
     args = parser.parse_args()
@@ -126,13 +130,17 @@ def main() -> None:
     out = Path(args.out)
     strategies = args.strategies.split(",")
     started = time.perf_counter()
-    cards = language_adapters(runs / "lang-adapters", args.adapter_steps) if "madx" in strategies else {}
-    adapter_seconds = round(time.perf_counter() - started, 1)
+    cards: dict = {}
+    adapter_seconds = 0.0
     done = json.loads(out.read_text())["runs"] if out.is_file() else []
     for dataset in args.datasets.split(","):
         for strategy in strategies:
+            if strategy == "madx" and not cards:  # trained when first needed: a partial run keeps the rest
+                started = time.perf_counter()
+                cards = language_adapters(runs / "lang-adapters", args.adapter_steps)
+                adapter_seconds = round(time.perf_counter() - started, 1)
             epochs = getattr(args, f"epochs_{dataset}")
-            result = run_one(dataset, strategy, epochs, runs / "lang-adapters", runs)
+            result = run_one(dataset, strategy, epochs, runs / "lang-adapters", runs, args.emoji_items)
             done = [r for r in done if (r["dataset"], r["strategy"]) != (dataset, strategy)] + [result]
             from xlt.io import write_json
 

@@ -16,6 +16,7 @@ def few_shot(
     k: list[int] = typer.Option([0, 8, 32, 128], "--k", help="examples per class (repeatable)"),
     seeds: int = typer.Option(3, help="samples (and trainings) per k"),
     epochs: float = typer.Option(3, help="epochs over each k-shot set"),
+    test_limit: int = typer.Option(None, help="score on a fixed random sample of this many test rows per language"),
     output: Path = typer.Option(None, "--output", "-o", help="default: RUN/few-shot"),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
@@ -23,7 +24,8 @@ def few_shot(
     from xlt.finetune.few_shot import FewShotConfig, few_shot_for_run
 
     setup_logging(verbose)
-    few_shot_for_run(run, FewShotConfig(languages=languages, k=k, seeds=seeds, epochs=epochs), output)
+    few_shot_for_run(run, FewShotConfig(languages=languages, k=k, seeds=seeds, epochs=epochs,
+                                                   test_limit=test_limit), output)
     console.print(f"report: {(output or run / 'few-shot') / 'report.html'}  (also few_shot.json)")
 
 

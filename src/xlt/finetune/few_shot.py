@@ -45,6 +45,7 @@ class FewShotConfig(BaseModel):
     learning_rate: float | None = None  # None: the run's training.learning_rate
     batch_size: int = 16
     confidence: float = 0.95
+    test_limit: int | None = None  # score on a fixed random sample of this many test rows per language
 
 
 def classes_of(task_name: str, row: dict) -> set[str]:
@@ -161,41 +162,53 @@ def _continue_training(model, task, tokenizer, spec, train_ds, label2id, cfg: Fe
 
 
 def run_few_shot(cfg: FewShotConfig, *, model, strategy, task, tokenizer, spec, data_config, test, labels,
-                 learning_rate: float) -> dict[str, Any]:
-    """Learning curves: language -> k -> per-seed scores, mean and interval (see the module docstring)."""
+                 learning_rate: float, on_progress=None) -> dict[str, Any]:
+    """Learning curves: language -> k -> per-seed scores, mean and interval (see the module docstring).
+
+    Points are computed k by k (every language and seed of one k before the next k), and
+    ``on_progress(result)`` is called after each k, so a stopped run keeps its complete points.
+    """
     label2id = {label: i for i, label in enumerate(labels)}
     test_ids = set(values(test, ID))
-    curves: dict[str, Any] = {}
+    tests, pools = {}, {}
     for lang in cfg.languages:
         rows = [i for i, la in enumerate(values(test, LANG)) if la == lang]
         if not rows:
             raise ConfigError(f"few_shot.languages: {lang!r} is not among the test languages")
-        lang_test = test.select(rows)
-        pool = target_pool(data_config, lang)
-        log.info("few-shot %s: %d labelled train/dev rows to draw from", lang, len(pool))
-        curve: dict[str, Any] = {}
-        for k in sorted(set(cfg.k)):
+        if cfg.test_limit and len(rows) > cfg.test_limit:
+            rows = sorted(np.random.default_rng(0).choice(rows, size=cfg.test_limit, replace=False).tolist())
+        tests[lang] = test.select(rows)
+        pools[lang] = target_pool(data_config, lang)
+        log.info("few-shot %s: %d labelled train/dev rows to draw from, %d test rows", lang, len(pools[lang]),
+                 len(rows))
+    result: dict[str, Any] = {
+        "metric": task.primary_metric, "confidence": cfg.confidence, "seeds": cfg.seeds,
+        "pool": "train/dev items of the target language (test items excluded)",
+        "test_rows": {lang: len(ds) for lang, ds in tests.items()}, "curves": {lang: {} for lang in cfg.languages}}
+    for k in sorted(set(cfg.k)):
+        for lang in cfg.languages:
             seeds = [0] if k == 0 else list(range(cfg.seeds))
             scores, sizes = [], []
             for seed in seeds:
                 trained = model if k == 0 else copy.deepcopy(model)
-                sample = sample_k_per_class(pool, k, seed, task.name, test_ids)
+                sample = sample_k_per_class(pools[lang], k, seed, task.name, test_ids)
                 strategy.activate_language(trained, lang)
                 if k > 0:
                     trained.train()
                     _continue_training(trained, task, tokenizer, spec, sample, label2id, cfg,
                                        cfg.learning_rate or learning_rate, seed)
-                scores.append(_score(task, trained, tokenizer, spec, lang_test, lang))
+                scores.append(_score(task, trained, tokenizer, spec, tests[lang], lang))
                 sizes.append(len(sample))
                 log.info("few-shot %s k=%d seed=%d: %d examples, %s %.3f", lang, k, seed, len(sample),
                          task.primary_metric, scores[-1])
                 if trained is not model:
                     del trained
             low, high = t_interval(scores, cfg.confidence)
-            curve[str(k)] = {"scores": scores, "examples": sizes, "mean": fmean(scores), "low": low, "high": high}
-        curves[lang] = curve
-    return {"metric": task.primary_metric, "confidence": cfg.confidence, "seeds": cfg.seeds,
-            "pool": "train/dev items of the target language (test items excluded)", "curves": curves}
+            result["curves"][lang][str(k)] = {"scores": scores, "examples": sizes, "mean": fmean(scores),
+                                              "low": low, "high": high}
+        if on_progress is not None:
+            on_progress(result)
+    return result
 
 
 def few_shot_table(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -239,7 +252,8 @@ def add_few_shot(config, run, results: dict, run_info: dict, *, model, strategy,
 
     result = run_few_shot(config.few_shot, model=model, strategy=strategy, task=task, tokenizer=tokenizer,
                           spec=config.model, data_config=config.data, test=test, labels=labels,
-                          learning_rate=config.training.learning_rate)
+                          learning_rate=config.training.learning_rate,
+                          on_progress=lambda r: write_json(run.root / "few_shot.json", r))
     write_json(run.root / "few_shot.json", result)
     tables = dict(results.get("tables") or {})
     tables[f"Few-shot: mean {result['metric']} over {result['seeds']} seeds per k (k = 0: zero-shot)"] = \
@@ -281,6 +295,7 @@ def get_task_for(saved):
 
 def few_shot_for_run(run_root, few_shot: FewShotConfig, output=None) -> dict[str, Any]:
     """Learning curves for an already trained run (``xlt few-shot RUN --languages de,zh``)."""
+    import json
     from pathlib import Path
 
     from xlt.evaluate.report import write_report
@@ -290,18 +305,18 @@ def few_shot_for_run(run_root, few_shot: FewShotConfig, output=None) -> dict[str
     test = config.data.load()["test"]
     labels = [saved.model.config.id2label[i] for i in range(len(saved.model.config.id2label))] \
         if task.name != "qa" else []
-    result = run_few_shot(few_shot, model=model, strategy=strategy, task=task, tokenizer=saved.tokenizer,
-                          spec=saved.spec, data_config=config.data, test=test, labels=labels,
-                          learning_rate=config.training.learning_rate)
     out = Path(output) if output else run.root / "few-shot"
-    write_json(out / "few_shot.json", result)
-    import json
-
     metrics = json.loads(run.metrics.read_text("utf-8"))
     info = json.loads(run.run_info.read_text("utf-8")) if run.run_info.is_file() else {}
-    tables = {f"Few-shot: mean {result['metric']} over {result['seeds']} seeds per k (k = 0: zero-shot)":
-              few_shot_table(result)}
-    write_report(metrics, info, out, extra_tables=tables,
-                 figures={"Few-shot learning curves (target train/dev examples; never test items)":
-                          few_shot_png(result)})
-    return result
+
+    def write(result: dict) -> None:  # after every k: a stopped run keeps its complete points
+        write_json(out / "few_shot.json", result)
+        tables = {f"Few-shot: mean {result['metric']} over {result['seeds']} seeds per k (k = 0: zero-shot)":
+                  few_shot_table(result)}
+        write_report(metrics, info, out, extra_tables=tables,
+                     figures={"Few-shot learning curves (target train/dev examples; never test items)":
+                              few_shot_png(result)})
+
+    return run_few_shot(few_shot, model=model, strategy=strategy, task=task, tokenizer=saved.tokenizer,
+                        spec=saved.spec, data_config=config.data, test=test, labels=labels,
+                        learning_rate=config.training.learning_rate, on_progress=write)

@@ -75,6 +75,7 @@ class ContinualSettings(BaseModel):
     seed: int = 0
     bootstrap_resamples: int = 200
     train_limit: int | None = None  # use a random sample of this many new training rows (quick looks)
+    test_limit: int | None = None  # score on a fixed random sample of this many test rows per language
 
 
 class ContinualConfig(BaseModel):
@@ -83,6 +84,7 @@ class ContinualConfig(BaseModel):
     name: str
     base_run: str
     data: DataConfig  # the new data; its source_languages are the new language(s)
+    old_test_languages: list[str] | None = None  # score only these of the base run's test languages (default all)
     mitigations: list[Mitigation] = Field(default_factory=lambda: [
         Mitigation(name=n) for n in ("none", "replay", "l2sp", "ewc", "adapter")])
     training: ContinualSettings = Field(default_factory=ContinualSettings)
@@ -141,6 +143,13 @@ def run_continual(config: ContinualConfig) -> dict[str, Any]:
 
     base, base_config, saved, task, strategy, model0 = reload_for_training(config.base_run)
     old, new = base_config.data.load(), config.data.load()
+    if config.old_test_languages:
+        from xlt.corpus.subset import select_languages
+
+        missing = sorted(set(config.old_test_languages) - set(values(old["test"], LANG)))
+        if missing:
+            raise ConfigError(f"old_test_languages {missing} are not among the base run's test languages")
+        old["test"] = select_languages(old["test"], config.old_test_languages)
     old_languages = sorted(set(values(old["train"], LANG)))
     new_languages = sorted(set(values(new["train"], LANG)))
     if set(new_languages) & set(old_languages):
@@ -154,6 +163,13 @@ def run_continual(config: ContinualConfig) -> dict[str, Any]:
     extra_test = new["test"].select([i for i, la in enumerate(values(new["test"], LANG))
                                      if la not in set(values(old["test"], LANG))])
     test = datasets.concatenate_datasets([old["test"], extra_test])
+    if config.training.test_limit:
+        rng, keep = np.random.default_rng(0), []
+        for lang in dict.fromkeys(values(test, LANG)):
+            rows = [i for i, la in enumerate(values(test, LANG)) if la == lang]
+            keep += rows if len(rows) <= config.training.test_limit else \
+                rng.choice(rows, size=config.training.test_limit, replace=False).tolist()
+        test = test.select(sorted(keep))
     if leaked := shared_ids(test, new["train"]):
         raise ConfigError(f"continual: {len(leaked)} test item(s) of the base run are in the new training data "
                           f"(e.g. {sorted(leaked)[:3]}); use the same split seed and fractions as the base run")
