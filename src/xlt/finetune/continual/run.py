@@ -135,8 +135,6 @@ def _sample(ds: datasets.Dataset, n: int, seed: int) -> datasets.Dataset:
 
 def run_continual(config: ContinualConfig) -> dict[str, Any]:
     """Train ``config.base_run`` further on ``config.data`` once per mitigation; write report and JSON."""
-    from xlt.evaluate.report import write_report
-    from xlt.evaluate.scores import score_systems
     from xlt.finetune.few_shot import reload_for_training
     from xlt.finetune.strategies.adapter import add_adapter, set_active, slots
     from xlt.finetune.strategies.base import freeze
@@ -183,6 +181,7 @@ def run_continual(config: ContinualConfig) -> dict[str, Any]:
 
     predictions = {"before": _predict_all(model0, task, tokenizer, spec, test, default_route)}
     info: dict[str, dict] = {}
+    report: dict[str, Any] = {}
     for mitigation in config.mitigations:
         log.info("continual: %s", mitigation.label)
         model = copy.deepcopy(model0)
@@ -213,6 +212,15 @@ def run_continual(config: ContinualConfig) -> dict[str, Any]:
         info[mitigation.label] = {"train_seconds": round(seconds, 1), "train_rows": len(train_ds),
                                   "trainable_params": sum(p.numel() for p in model.parameters() if p.requires_grad)}
         del model
+        report = _write_results(config, base, task, predictions, info, old_languages, new_languages)
+    return report
+
+
+def _write_results(config: ContinualConfig, base, task, predictions: dict, info: dict, old_languages: list[str],
+                   new_languages: list[str]) -> dict[str, Any]:
+    """Score, summarise and write ``continual.json`` and the report (after every mitigation: partial runs count)."""
+    from xlt.evaluate.report import write_report
+    from xlt.evaluate.scores import score_systems
 
     results = score_systems(predictions, old_languages, metrics=task.metrics, primary=task.primary_metric,
                             seed=config.training.seed, n_resamples=config.training.bootstrap_resamples)
