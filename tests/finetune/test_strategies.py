@@ -132,7 +132,7 @@ def test_export_of_other_strategies_is_the_model(make_classifier) -> None:
 
 
 def test_make_strategy_forms() -> None:
-    assert set(STRATEGIES) == {"full", "freeze", "top", "lora"}
+    assert {"full", "freeze", "top", "lora", "adapter", "madx", "prompt"} <= set(STRATEGIES)
     assert make_strategy("freeze").config == FreezeConfig()
     assert make_strategy(FreezeConfig(layers=3)).config.layers == 3
     assert make_strategy({"name": "lora", "rank": 2}).config.rank == 2
@@ -141,7 +141,7 @@ def test_make_strategy_forms() -> None:
 def test_unknown_strategy_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="unknown strategy 'adapters'") as err:
         make_strategy({"name": "adapters"})
-    assert "freeze, full, lora, top" in str(err.value)
+    assert "adapter, freeze, full, lora, madx, prompt, top" in str(err.value)
     with pytest.raises(ConfigError, match="unknown strategy None"):
         make_strategy({"layers": 2})
 

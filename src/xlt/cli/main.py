@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from xlt.cli import export, models, predict, serve, variants
+from xlt.cli import export, models, predict, serve, transfer, variants
 from xlt.cli import pretrain as pretrain_cli
 from xlt.cli import tune as tune_cli
 from xlt.cli.common import console, friendly_errors, setup_logging
@@ -130,6 +130,7 @@ app.command()(export.export)
 app.command()(variants.variants)
 app.command()(serve.serve)
 app.command()(predict.predict)
+transfer.register(app)  # few-shot, continual, merge
 app.add_typer(models.app, name="models")
 
 if __name__ == "__main__":

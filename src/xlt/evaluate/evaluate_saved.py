@@ -55,7 +55,8 @@ def evaluate_saved(run_or_model: str | Path, data: str | DataSpec | None, *, lan
                 "model": str(model_dir), "prefix": saved.spec.resolved_prefix(),
                 "zero_shot": True, "zero_shot_note": "Evaluation of a saved model."}
     results = evaluate_languages(saved.model, saved.tokenizer, saved.spec, task, test, saved.source_languages,
-                                 RunFolder(target), baselines=fitted, run_info=run_info, seed=seed)
+                                 RunFolder(target), baselines=fitted, run_info=run_info, seed=seed,
+                                 before_language=saved.activate_language)
     if speed:
         from xlt.deploy.speed import speed_report
         from xlt.io import write_json

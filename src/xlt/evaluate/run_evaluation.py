@@ -42,10 +42,12 @@ def ordered_languages(test: Dataset, source_languages: Sequence[str]) -> list[st
 def evaluate_languages(model, tokenizer, spec, task, test: Dataset, source_languages: list[str],
                        run: RunFolder, *, baselines: dict[str, Any] | None = None, run_info: dict | None = None,
                        settings=None, seed: int = 0, show: bool = True,
-                       extra_systems: dict[str, dict[str, list]] | None = None) -> dict:
+                       extra_systems: dict[str, dict[str, list]] | None = None,
+                       before_language: Callable[[str], None] | None = None) -> dict:
     """Predict every language of ``test`` with ``model`` and the fitted baselines; write results and report.
 
     ``extra_systems`` (system -> language -> predictions in test order, e.g. translate-test) are scored too.
+    ``before_language(lang)`` runs before each language is predicted (MAD-X swaps its language adapter).
     """
     systems = baselines or {}
     extra = extra_systems or {}
@@ -59,6 +61,8 @@ def evaluate_languages(model, tokenizer, spec, task, test: Dataset, source_langu
     predictions.update({name: {} for name in [*systems, *extra]})
     for lang, ds in by_lang.items():
         gold = task.gold(ds)
+        if before_language is not None:
+            before_language(lang)
         predicted = task.predict(model, tokenizer, spec, ds)
         predictions[MAIN_SYSTEM][lang] = (gold, predicted)
         inputs = task.baseline_inputs(ds)

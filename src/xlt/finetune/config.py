@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from xlt.corpus.config import DataConfig
 from xlt.errors import ConfigError
+from xlt.finetune.few_shot import FewShotConfig
 from xlt.model.spec import ModelSpec
 from xlt.translate.settings import TranslateSettings
 
@@ -69,6 +70,7 @@ class TrainConfig(BaseModel):
     evaluation: EvaluationSettings = Field(default_factory=EvaluationSettings)
     translate: TranslateSettings = Field(default_factory=TranslateSettings)  # translate-test / translate-train
     output_dir: str = "runs"
+    few_shot: FewShotConfig | None = None  # after the zero-shot run: learning curves on k target examples
 
     @model_validator(mode="after")
     def _zero_shot_unless_asked(self) -> TrainConfig:

@@ -1,4 +1,5 @@
-"""Save a trained task model as a folder plain transformers can load."""
+"""Save a trained task model: a folder plain transformers can load, or (parameter-efficient strategies)
+only the trained weights plus a pointer to the base model (:func:`save_delta`)."""
 
 from __future__ import annotations
 
@@ -23,5 +24,34 @@ def save_model(model, tokenizer, target: Path, *, spec: ModelSpec, task: str,
             "base_model": spec.name, "prefix": spec.resolved_prefix(), "pooling": spec.resolved_pooling(),
             "max_length": spec.max_length, "task": task, "task_options": task_options or {},
             "source_languages": source_languages,
+        })
+    return target
+
+
+DELTA_FILE, DELTA_WEIGHTS = "xlt_delta.json", "trained.safetensors"
+
+
+def save_delta(model, strategy, target: Path, *, spec: ModelSpec, task: str, labels: list[str],
+               source_languages: list[str], task_options: dict | None = None) -> Path:
+    """Write only ``strategy.delta_state(model)`` and what rebuilds the model around it.
+
+    The folder holds ``trained.safetensors`` (adapter/LoRA/prompt weights and the task head) and
+    ``xlt_delta.json`` (the base model by name, the strategy config, the labels); the base model's
+    weights and tokenizer are read from the base model when loading (:func:`xlt.finetune.load.load_saved`).
+    """
+    from safetensors.torch import save_file
+
+    state = strategy.delta_state(model)
+    with atomic_path(target) as tmp:
+        tmp.mkdir(parents=True)
+        save_file(state, str(tmp / DELTA_WEIGHTS))
+        write_json(tmp / DELTA_FILE, {
+            "base_model": spec.name, "strategy": strategy.config.model_dump(mode="json"), "labels": labels,
+            "parameters": sum(t.numel() for t in state.values()),
+        })
+        write_json(tmp / MODEL_CARD_FILE, {
+            "base_model": spec.name, "prefix": spec.resolved_prefix(), "pooling": spec.resolved_pooling(),
+            "max_length": spec.max_length, "task": task, "task_options": task_options or {},
+            "source_languages": source_languages, "delta": True,
         })
     return target

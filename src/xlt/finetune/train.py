@@ -29,7 +29,7 @@ from xlt.errors import ConfigError
 from xlt.finetune.config import TrainConfig
 from xlt.finetune.distributed import is_main_process, num_processes, use_cpu, wait_for_everyone
 from xlt.finetune.interrupt import GracefulInterrupt, TrainingInterrupted
-from xlt.finetune.save import save_model
+from xlt.finetune.save import save_delta, save_model
 from xlt.finetune.strategies import make_strategy, parameter_counts
 from xlt.finetune.tasks import get_task
 from xlt.finetune.tracking import check_report_to, tracking_env
@@ -133,7 +133,8 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
     train_seconds = time.perf_counter() - started
     train_cpu_seconds = time.process_time() - cpu_started  # all threads; steadier than wall time on a shared CPU
 
-    model = strategy.export(trainer.model)
+    trained = trainer.model
+    model = trained if strategy.saves_delta else strategy.export(trained)
     run_info = {
         "name": config.name, "task": task.name, "model": config.model.name,
         "prefix": config.model.resolved_prefix(), "strategy": strategy.config.model_dump(),
@@ -160,8 +161,12 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
             shutil.rmtree(run.checkpoints, ignore_errors=True)
         wait_for_everyone()  # the others return once the main process has written everything
         return TrainedRun(run, {}, run_info)
-    save_model(model, tokenizer, run.model, spec=config.model, task=task.name,
-               source_languages=source_languages, task_options=config.task_options)
+    if strategy.saves_delta:  # only the trained weights + a pointer to the base model
+        save_delta(model, strategy, run.model, spec=config.model, task=task.name, labels=labels,
+                   source_languages=source_languages, task_options=config.task_options)
+    else:
+        save_model(model, tokenizer, run.model, spec=config.model, task=task.name,
+                   source_languages=source_languages, task_options=config.task_options)
     modes = translation_systems(config, run, task, model, tokenizer, data["test"], source_languages)
     if modes:
         run_info["translate"] = {mode: config.translate.model_dump(mode="json")[mode.split("-")[1]]
@@ -169,7 +174,7 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
     results = evaluate_languages(
         model, tokenizer, config.model, task, data["test"], source_languages, run,
         baselines=baselines, run_info=run_info, settings=config.evaluation, seed=config.training.seed,
-        extra_systems=modes,
+        extra_systems=modes, before_language=lambda lang: strategy.activate_language(model, lang),
     )
     if modes:  # zero-shot, translate-test and translate-train as rows of the system x test-language matrix
         from xlt.evaluate.report import write_report
@@ -177,6 +182,11 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
         write_json(run.root / "matrix.json", mode_rows(results))
         write_report(results, run_info, run.root, matrix=mode_rows(results), extra_tables=results.get("tables"))
     shutil.rmtree(run.checkpoints, ignore_errors=True)  # finished: the model folder is what counts
+    if config.few_shot is not None:
+        from xlt.finetune.few_shot import add_few_shot
+
+        add_few_shot(config, run, results, run_info, model=model, strategy=strategy, task=task, tokenizer=tokenizer,
+                     test=data["test"], labels=labels)
     if config.evaluation.matrix and len(source_languages) > 1:
         from xlt.finetune.matrix import add_language_matrix
 

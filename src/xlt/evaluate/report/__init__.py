@@ -26,14 +26,16 @@ MATRIX_CAPTION = "Train language × test language"
 
 def write_report(results: dict[str, Any], run_info: dict[str, Any], out_dir: Path,
                  matrix: dict[str, dict[str, float]] | None = None,
-                 extra_tables: ExtraTables | None = None) -> dict[str, Path]:
+                 extra_tables: ExtraTables | None = None,
+                 figures: dict[str, bytes] | None = None) -> dict[str, Path]:
     """Write the report into ``out_dir``; return paths keyed ``markdown``, ``html``, ``figure_*``.
 
     ``results`` comes from :func:`~xlt.evaluate.scores.score_systems`; ``matrix`` (train language ->
     test language -> primary score in 0..1) adds a heatmap when it has more than one train language.
     ``extra_tables`` maps a section title to a row -> column -> value table shown after the results,
     e.g. ``{"Entity F1 per type": entity_type_table(per_language)}`` (floats are scores in 0..1,
-    shown x100; ints as they are; ``None`` as a dash).
+    shown x100; ints as they are; ``None`` as a dash). ``figures`` adds PNGs (caption -> bytes), e.g.
+    the few-shot learning curves, after the built-in ones.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -41,6 +43,8 @@ def write_report(results: dict[str, Any], run_info: dict[str, Any], out_dir: Pat
     if matrix and len(matrix) > 1:
         png = matrix_png(matrix, results.get("primary_metric", "accuracy"))
         pngs[("figure_matrix", "report_matrix.png", MATRIX_CAPTION)] = png
+    for i, (caption, png) in enumerate((figures or {}).items()):
+        pngs[(f"figure_extra_{i + 1}", f"report_figure_{i + 1}.png", caption)] = png
 
     paths: dict[str, Path] = {}
     for (key, filename, _), png in pngs.items():

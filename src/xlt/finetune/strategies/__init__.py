@@ -7,10 +7,13 @@ Each strategy is one file with a typed config and one line in :data:`STRATEGIES`
 4
 """
 
+from xlt.finetune.strategies.adapter import AdapterStrategy
 from xlt.finetune.strategies.base import STRATEGIES, Strategy, make_strategy, parameter_counts
 from xlt.finetune.strategies.freeze import FreezeStrategy
 from xlt.finetune.strategies.full import FullStrategy
 from xlt.finetune.strategies.lora import LoraStrategy
+from xlt.finetune.strategies.madx import MadxStrategy
+from xlt.finetune.strategies.prompt import PromptStrategy
 from xlt.finetune.strategies.top import TopStrategy
 
 STRATEGIES.update({
@@ -18,6 +21,9 @@ STRATEGIES.update({
     "freeze": FreezeStrategy,
     "top": TopStrategy,
     "lora": LoraStrategy,
+    "adapter": AdapterStrategy,
+    "madx": MadxStrategy,
+    "prompt": PromptStrategy,
 })
 
 __all__ = ["STRATEGIES", "Strategy", "make_strategy", "parameter_counts"]

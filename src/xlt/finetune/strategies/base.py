@@ -17,9 +17,15 @@ class StrategyConfig(BaseModel):
 
 
 class Strategy:
-    """Decides which parameters of a task model train. Subclasses set ``config_class``."""
+    """Decides which parameters of a task model train. Subclasses set ``config_class``.
+
+    Parameter-efficient strategies set ``saves_delta``: their runs save only :meth:`delta_state`
+    (the trained weights) plus a pointer to the base model, and load back through :meth:`build`
+    (the same structure without initialising anything from files).
+    """
 
     config_class: ClassVar[type[StrategyConfig]] = StrategyConfig
+    saves_delta: ClassVar[bool] = False
 
     def __init__(self, config: StrategyConfig) -> None:
         self.config = config
@@ -28,9 +34,24 @@ class Strategy:
         """Prepare ``model`` for training (freeze, wrap); return the model to train."""
         raise NotImplementedError
 
+    def build(self, model: nn.Module) -> nn.Module:
+        """The structure of :meth:`apply` for loading saved weights into (default: :meth:`apply`)."""
+        return self.apply(model)
+
     def export(self, model: nn.Module) -> nn.Module:
         """The plain transformers model to save after training (e.g. LoRA merged back)."""
         return model
+
+    def delta_state(self, model: nn.Module) -> dict[str, Any]:
+        """The weights a saved run keeps: every trainable parameter (strategies may add frozen parts)."""
+        return {n: p.detach().cpu().contiguous() for n, p in model.named_parameters() if p.requires_grad}
+
+    def activate_language(self, model: nn.Module, lang: str) -> None:
+        """Called before predicting ``lang`` (MAD-X swaps the language adapter here); default: nothing."""
+
+    def merge(self, model: nn.Module) -> nn.Module:
+        """A plain model with the trained weights folded in, where the method allows it."""
+        raise ConfigError(f"strategy {self.config.name!r} cannot be merged into the base weights")
 
 
 STRATEGIES: dict[str, type[Strategy]] = {}
@@ -76,6 +97,12 @@ def encoder_layers(model: nn.Module) -> nn.ModuleList:
 def embeddings_of(model: nn.Module) -> nn.Module:
     encoder = encoder_of(model)
     return getattr(encoder, "embeddings", None) or encoder.get_input_embeddings()
+
+
+def head_parameters(model: nn.Module) -> list[nn.Parameter]:
+    """The parameters outside the pretrained encoder: the task head (classifier, span head)."""
+    inside = {id(p) for p in encoder_of(model).parameters()}
+    return [p for p in model.parameters() if id(p) not in inside]
 
 
 def freeze(module: nn.Module) -> None:

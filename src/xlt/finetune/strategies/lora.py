@@ -1,14 +1,22 @@
 """``lora``: low-rank adapters on the attention projections (PEFT); the task head trains fully.
 
-The head is saved with the adapter (``modules_to_save``); :meth:`export` merges the adapters into
-the weights so the saved model is a plain transformers model.
+The head is saved with the adapter (``modules_to_save``). A run saves only the LoRA matrices and the
+head plus a pointer to the base model; :meth:`merge` (``xlt merge RUN OUT``, PEFT's
+``merge_and_unload``) folds them into the weights and gives a plain transformers model.
 """
 
 from __future__ import annotations
 
 from torch import nn
 
-from xlt.finetune.strategies.base import Strategy, StrategyConfig
+from xlt.finetune.strategies.base import Strategy, StrategyConfig, encoder_of
+
+
+def head_module_names(model: nn.Module) -> list[str]:
+    """Top-level modules with weights outside the encoder: the task head (``classifier``, ``qa_outputs``)."""
+    encoder = encoder_of(model)
+    return [name for name, module in model.named_children()
+            if module is not encoder and any(True for _ in module.parameters())]
 
 
 class LoraConfig(StrategyConfig):
@@ -17,11 +25,12 @@ class LoraConfig(StrategyConfig):
     alpha: int = 16
     dropout: float = 0.1
     target_modules: list[str] = ["query", "key", "value", "dense"]
-    head_modules: list[str] = ["classifier"]
+    head_modules: list[str] | None = None  # None: the modules outside the encoder (classifier, qa_outputs)
 
 
 class LoraStrategy(Strategy):
     config_class = LoraConfig
+    saves_delta = True
 
     def apply(self, model: nn.Module) -> nn.Module:
         from peft import LoraConfig as PeftLoraConfig
@@ -30,9 +39,12 @@ class LoraStrategy(Strategy):
         c = self.config
         peft_config = PeftLoraConfig(
             r=c.rank, lora_alpha=c.alpha, lora_dropout=c.dropout, target_modules=c.target_modules,
-            modules_to_save=c.head_modules,
+            modules_to_save=c.head_modules or head_module_names(model),
         )
         return get_peft_model(model, peft_config)
 
     def export(self, model: nn.Module) -> nn.Module:
         return model.merge_and_unload() if hasattr(model, "merge_and_unload") else model
+
+    def merge(self, model: nn.Module) -> nn.Module:
+        return self.export(model)
