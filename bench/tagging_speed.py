@@ -88,7 +88,8 @@ def run_hf(epochs: float) -> dict:
             all_labels.append(row)
         return {**enc, "labels": all_labels}
 
-    train = Dataset.from_dict(dict(tokenize_and_align_labels(train_rows["tokens"], train_rows["tags"])))
+    train = Dataset.from_dict(dict(tokenize_and_align_labels([list(t) for t in train_rows["tokens"]],
+                                                             [list(t) for t in train_rows["tags"]])))
     args = TrainingArguments(
         output_dir=tempfile.mkdtemp(), num_train_epochs=epochs, per_device_train_batch_size=8,
         learning_rate=5e-5, save_strategy="no", eval_strategy="no", report_to="none", logging_strategy="no",
@@ -121,7 +122,8 @@ def run_hf(epochs: float) -> dict:
     f1 = {}
     for lang, rel in TESTS.items():
         test = read_iob2(data_root() / rel, lang=lang)
-        f1[lang] = f1_score(list(test["tags"]), predict(list(test["tokens"])), mode="strict", scheme=IOB2)
+        f1[lang] = f1_score([list(t) for t in test["tags"]], predict([list(t) for t in test["tokens"]]),
+                            mode="strict", scheme=IOB2)
     return {"train_seconds": seconds, "train_cpu_seconds": cpu, "examples": len(train) * epochs, "entity_f1": f1}
 
 
