@@ -10,14 +10,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from xlt.config_file import YamlConfig
 from xlt.corpus.config import DataConfig
-from xlt.errors import ConfigError
 from xlt.finetune.few_shot import FewShotConfig
 from xlt.model.spec import ModelSpec
 from xlt.translate.settings import TranslateSettings
@@ -55,7 +53,7 @@ class EvaluationSettings(BaseModel):
     confidence: float = 0.95
 
 
-class TrainConfig(BaseModel):
+class TrainConfig(YamlConfig):
     """Everything a run needs. ``xlt train CONFIG --set training.epochs=2`` overrides one field."""
 
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
@@ -81,61 +79,3 @@ class TrainConfig(BaseModel):
                 "checkpoint on target-language data is not zero-shot. Set training.select_on_target=true to do "
                 "it knowingly (the report will say so), or drop data.dev_languages.")
         return self
-
-    @property
-    def run_dir(self) -> Path:
-        return Path(self.output_dir) / self.name
-
-    @classmethod
-    def from_yaml(cls, path: str | Path, overrides: list[str] | None = None) -> TrainConfig:
-        path = Path(path)
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except FileNotFoundError as err:
-            raise ConfigError(f"{path}: config file not found") from err
-        except yaml.YAMLError as err:
-            raise ConfigError(f"{path}: not valid YAML: {err}") from err
-        return cls.validated(_apply_overrides(raw, overrides or []), source=str(path))
-
-    @classmethod
-    def validated(cls, raw: dict[str, Any], source: str = "config") -> TrainConfig:
-        try:
-            return cls.model_validate(raw)
-        except ValidationError as err:
-            lines = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors()]
-            raise ConfigError(f"{source}: invalid configuration:\n  " + "\n  ".join(lines)) from err
-
-    def with_overrides(self, overrides: list[str]) -> TrainConfig:
-        return self.validated(_apply_overrides(self.model_dump(mode="json"), overrides))
-
-    def to_yaml(self) -> str:
-        return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
-
-
-def _apply_overrides(raw: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
-    """Apply ``a.b.c=value`` strings; values are parsed as YAML (numbers, lists, booleans)."""
-    for item in overrides:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise ConfigError(f"--set {item!r}: expected KEY=VALUE, e.g. training.epochs=2")
-        node = raw
-        parts = key.split(".")
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict):
-                raise ConfigError(f"--set {item!r}: {part!r} is not a section")
-        node[parts[-1]] = _parse_value(value)
-    return raw
-
-
-def _parse_value(value: str):
-    """YAML scalars and ``[...]``/``{...}`` collections; any other text stays text (``prefix=query: ``)."""
-    if value == "":
-        return ""
-    try:
-        parsed = yaml.safe_load(value)
-    except yaml.YAMLError:
-        return value
-    if isinstance(parsed, dict) and not value.lstrip().startswith("{"):
-        return value
-    return parsed

@@ -10,14 +10,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from xlt.errors import ConfigError
-from xlt.finetune.config import _apply_overrides
+from xlt.config_file import YamlConfig
 from xlt.model.spec import ModelSpec
 
 
@@ -87,10 +84,11 @@ class PretrainSettings(BaseModel):
     logging_steps: int = 10
 
 
-class PretrainConfig(BaseModel):
+class PretrainConfig(YamlConfig):
     """Everything a pretraining run needs. ``xlt pretrain CONFIG --set training.max_steps=50``."""
 
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+    kind: ClassVar[str] = "pretraining configuration"
 
     name: str
     model: ModelSpec = Field(default_factory=ModelSpec)
@@ -108,32 +106,3 @@ class PretrainConfig(BaseModel):
         if unknown:
             raise ValueError(f"unknown objectives {unknown}; known: {sorted(OBJECTIVES)}")
         return self
-
-    @property
-    def run_dir(self) -> Path:
-        return Path(self.output_dir) / self.name
-
-    @classmethod
-    def from_yaml(cls, path: str | Path, overrides: list[str] | None = None) -> PretrainConfig:
-        path = Path(path)
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except FileNotFoundError as err:
-            raise ConfigError(f"{path}: config file not found") from err
-        except yaml.YAMLError as err:
-            raise ConfigError(f"{path}: not valid YAML: {err}") from err
-        return cls.validated(_apply_overrides(raw, overrides or []), source=str(path))
-
-    @classmethod
-    def validated(cls, raw: dict[str, Any], source: str = "config") -> PretrainConfig:
-        try:
-            return cls.model_validate(raw)
-        except ValidationError as err:
-            lines = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors()]
-            raise ConfigError(f"{source}: invalid pretraining configuration:\n  " + "\n  ".join(lines)) from err
-
-    def with_overrides(self, overrides: list[str]) -> PretrainConfig:
-        return self.validated(_apply_overrides(self.model_dump(mode="json"), overrides))
-
-    def to_yaml(self) -> str:
-        return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)

@@ -16,11 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from xlt.config_file import apply_overrides, read_yaml
 from xlt.errors import ConfigError
-from xlt.finetune.config import TrainConfig, _apply_overrides
+from xlt.finetune.config import TrainConfig
 from xlt.tune.space import SearchSpace
 
 
@@ -51,13 +51,8 @@ def load_tune_config(path: str | Path, overrides: list[str] | None = None) -> Tu
     on target languages would make every reported target score optimistic.
     """
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError as err:
-        raise ConfigError(f"{path}: config file not found") from err
-    except yaml.YAMLError as err:
-        raise ConfigError(f"{path}: not valid YAML: {err}") from err
-    if not isinstance(raw, dict) or "search" not in raw:
+    raw = read_yaml(path)
+    if "search" not in raw:
         raise ConfigError(f"{path}: a tune config needs a 'search:' section (see examples/tune_emoji_groups.yaml)")
     space = SearchSpace.parse(raw.pop("search"), source=str(path))
     try:
@@ -65,7 +60,7 @@ def load_tune_config(path: str | Path, overrides: list[str] | None = None) -> Tu
     except ValidationError as err:
         msgs = "; ".join(f"tune.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors())
         raise ConfigError(f"{path}: {msgs}") from err
-    raw = _apply_overrides(raw, overrides or [])
+    raw = apply_overrides(raw, overrides or [])
     base = TrainConfig.validated(raw, source=str(path))
     if base.training.select_on_target:
         raise ConfigError(f"{path}: training.select_on_target=true: tuning must select on source-language dev "
