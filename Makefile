@@ -28,6 +28,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/train_speed.py
+	$(BIN)/python bench/tagging_speed.py
 	# predict_speed measures the demo run's saved model: train it first if it is not there
 	test -f runs/demo-emoji-groups/model/config.json || $(BIN)/xlt demo
 	$(BIN)/python bench/predict_speed.py
