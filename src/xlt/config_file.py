@@ -18,17 +18,21 @@ from xlt.errors import ConfigError
 C = TypeVar("C", bound="YamlConfig")
 
 
-def read_yaml(path: str | Path) -> dict[str, Any]:
-    """The mapping in a YAML file, or a :class:`ConfigError` naming the file."""
+def read_yaml(path: str | Path, *, what: str = "config file", example: str = "key: value") -> dict[str, Any]:
+    """The mapping in a YAML file, or a :class:`ConfigError` naming the file (``what`` it is, an ``example`` line)."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError as err:
-        raise ConfigError(f"{path}: config file not found") from err
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: {what} not found") from None
     except yaml.YAMLError as err:
-        raise ConfigError(f"{path}: not valid YAML: {err}") from err
+        raise ConfigError(f"{path}: not valid YAML: {err}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: cannot read the {what}: {err}") from None
+    if raw is None:
+        return {}
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: a config file holds a mapping (key: value lines), not {type(raw).__name__}")
+        raise ConfigError(f"{path}: a {what} holds a mapping ({example}), not {type(raw).__name__}")
     return raw
 
 

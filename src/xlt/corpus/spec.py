@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 import datasets
-import yaml
 from pydantic import BaseModel, ConfigDict, PositiveInt, ValidationError, model_validator
 
+from xlt.config_file import read_yaml
 from xlt.corpus.paths import LANG_PLACEHOLDER, expand_env, language_files
 from xlt.corpus.readers import READERS, FileReader
 from xlt.corpus.readers.builtin import builtin_languages, load_builtin
@@ -279,14 +279,7 @@ def _parse_string(text: str) -> dict[str, Any]:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     """The fields of a YAML spec file; a relative ``path`` in it is made relative to the file."""
-    try:
-        fields = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: data spec file not found") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise ConfigError(f"{path}: cannot read the data spec: {e}") from None
-    if not isinstance(fields, dict):
-        raise ConfigError(f"{path}: a data spec file holds a mapping (format: ..., path: ...)")
+    fields = read_yaml(path, what="data spec file", example="format: ..., path: ...")
     data_path = fields.get("path")
     relative = isinstance(data_path, str) and not data_path.startswith(("$", "~"))
     if relative and not Path(data_path).is_absolute():

@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import datasets
-import yaml
 from pydantic import BaseModel, ConfigDict, PositiveInt, ValidationError, model_validator
 
+from xlt.config_file import read_yaml
 from xlt.corpus.paths import LANG_PLACEHOLDER, expand_env, language_files
 from xlt.corpus.readers.lines import numbered_lines
 from xlt.corpus.readers.sentences import sentence_blocks
@@ -293,14 +293,7 @@ def _parse_string(text: str) -> dict[str, Any]:
         return {"format": head, "src": src, "tgt": tgt}
     if Path(text).suffix.lower() in (".yaml", ".yml"):
         path = Path(text)
-        try:
-            fields = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(f"{path}: parallel data spec file not found") from None
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-            raise ConfigError(f"{path}: cannot read the parallel data spec: {e}") from None
-        if not isinstance(fields, dict):
-            raise ConfigError(f"{path}: a parallel data spec file holds a mapping (format: ..., src: ...)")
+        fields = read_yaml(path, what="parallel data spec file", example="format: ..., src: ...")
         for key in ("src", "tgt", "ids"):
             value = fields.get(key)
             if isinstance(value, str) and not value.startswith(("$", "~", "/")):
