@@ -44,3 +44,6 @@ def friendly_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(130) from None
 
     return wrapper
+
+
+SET_HELP = "override one config field, e.g. --set training.epochs=2 --set strategy.name=lora (repeatable)"

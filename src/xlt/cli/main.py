@@ -17,14 +17,13 @@ import typer
 from xlt.cli import export, models, predict, serve, transfer, variants
 from xlt.cli import pretrain as pretrain_cli
 from xlt.cli import tune as tune_cli
-from xlt.cli.common import console, friendly_errors, setup_logging
+from xlt.cli.common import SET_HELP, console, friendly_errors, setup_logging
 
 app = typer.Typer(
     help="xlt: train a task in one language, use it in many (cross-lingual transfer).",
     no_args_is_help=True, rich_markup_mode="rich", pretty_exceptions_enable=False,
 )
 
-SET_HELP = "override one config field, e.g. --set training.epochs=2 --set strategy.name=lora (repeatable)"
 
 
 def _report_paths(root: Path) -> None:

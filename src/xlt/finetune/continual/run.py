@@ -33,13 +33,13 @@ import math
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import datasets
 import numpy as np
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from xlt.config_file import YamlConfig
 from xlt.corpus.config import DataConfig
 from xlt.corpus.leakage import shared_ids
 from xlt.corpus.schema import LANG, values
@@ -78,8 +78,9 @@ class ContinualSettings(BaseModel):
     test_limit: int | None = None  # score on a fixed random sample of this many test rows per language
 
 
-class ContinualConfig(BaseModel):
+class ContinualConfig(YamlConfig):
     model_config = ConfigDict(extra="forbid")
+    kind: ClassVar[str] = "continual config"
 
     name: str
     base_run: str
@@ -89,17 +90,6 @@ class ContinualConfig(BaseModel):
         Mitigation(name=n) for n in ("none", "replay", "l2sp", "ewc", "adapter")])
     training: ContinualSettings = Field(default_factory=ContinualSettings)
     output_dir: str = "runs"
-
-    @classmethod
-    def from_yaml(cls, path: str | Path) -> ContinualConfig:
-        path = Path(path)
-        try:
-            return cls.model_validate(yaml.safe_load(path.read_text("utf-8")) or {})
-        except FileNotFoundError as err:
-            raise ConfigError(f"{path}: config file not found") from err
-        except ValidationError as err:
-            lines = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors()]
-            raise ConfigError(f"{path}: invalid configuration:\n  " + "\n  ".join(lines)) from err
 
 
 def _predict_all(model, task, tokenizer, spec, test, route) -> dict[str, tuple[list, list]]:
