@@ -71,9 +71,10 @@ def run_mlm_baseline(texts: list[str], steps: int, max_seq_length: int, batch_si
     grouped = tokenized.map(group_texts, batched=True)
     collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=0.15)
     counted = {"tokens": 0}
+    special = set(tokenizer.all_special_ids)
 
-    def counting_collator(rows):
-        counted["tokens"] += sum(len(r["special_tokens_mask"]) - sum(r["special_tokens_mask"]) for r in rows)
+    def counting_collator(rows):  # the Trainer drops special_tokens_mask (not a forward argument), as in run_mlm
+        counted["tokens"] += sum(1 for r in rows for t in r["input_ids"] if t not in special)
         return collator(rows)
 
     args = TrainingArguments(output_dir=str(workdir / "run_mlm"), max_steps=steps,

@@ -90,3 +90,17 @@ def test_stop_finishes_everything_queued(batching):
         return [p.result() for p in pending]
 
     assert asyncio.run(scenario()) == [[str(i)] for i in range(7)]
+
+
+def test_a_lone_request_runs_at_once_without_waiting_for_company():
+    async def lone() -> float:
+        batcher = MicroBatcher(Recorder(), max_batch_size=32, max_wait_s=30.0)
+        batcher.start()
+        try:
+            started = time.perf_counter()
+            await batcher.submit(["only"])
+            return time.perf_counter() - started
+        finally:
+            await batcher.stop()
+
+    assert asyncio.run(lone()) < 10.0  # the 30 s wait applies only when other requests are queued

@@ -1,7 +1,8 @@
 """Dynamic micro-batching: concurrent requests share forward passes, behind a bounded queue.
 
-Requests wait in a queue bounded in texts. A single worker takes the first waiting request, then
-waits up to ``max_wait_s`` for more until ``max_batch_size`` texts are gathered, runs one forward
+Requests wait in a queue bounded in texts. A single worker takes the first waiting request and what
+else is queued, waiting up to ``max_wait_s`` for more (only when others are queued) until ``max_batch_size``
+texts are gathered, runs one forward
 pass in a thread (the event loop keeps accepting requests) and hands each request its slice of the
 results. With ``batching=False`` every request is its own forward pass (the comparison point).
 A full queue raises :class:`QueueFull` at once: the caller answers 503 with Retry-After instead of
@@ -94,13 +95,19 @@ class MicroBatcher:
         return await asyncio.wait_for(self._queue.get(), timeout)
 
     async def _gather(self, first: _Item) -> tuple[list[_Item], bool]:
-        """``first`` plus whatever arrives within the wait, up to the batch size; and whether to stop after."""
+        """``first`` plus what is queued, up to the batch size; and whether to stop after.
+
+        Waiting up to ``max_wait_s`` for late requests only pays when others are arriving: when the queue is
+        empty at the start (a lone client), the batch runs at once instead of adding the wait to its latency.
+        Under load, requests pile up while the previous forward pass runs, so batches fill by themselves.
+        """
         batch, size = [first], len(first.texts)
-        deadline = time.perf_counter() + self.max_wait_s
+        busy = self._carry is not None or not self._queue.empty()
+        deadline = time.perf_counter() + (self.max_wait_s if busy else 0.0)
         while self.batching and size < self.max_batch_size:
             remaining = deadline - time.perf_counter()
             try:
-                item = await self._next(remaining) if remaining > 0 else self._queue.get_nowait()
+                item = await self._next(remaining) if remaining > 0 else self._next_nowait()
             except (TimeoutError, asyncio.QueueEmpty):
                 break
             if item is None:
@@ -111,6 +118,12 @@ class MicroBatcher:
             batch.append(item)
             size += len(item.texts)
         return batch, False
+
+    def _next_nowait(self) -> _Item | None:
+        if self._carry is not None:
+            item, self._carry = self._carry, None
+            return item
+        return self._queue.get_nowait()
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
