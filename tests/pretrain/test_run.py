@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from xlt.pretrain import PretrainConfig, pretrain
+from xlt.pretrain.trainer import STATE_FILE
 
 from .conftest import MONO, PAIRS
 
@@ -118,7 +119,9 @@ def test_resume_continues_from_the_checkpoint(tmp_path, tiny_model, monkeypatch)
     monkeypatch.setattr(run_module.shutil, "rmtree", lambda *a, **k: None)  # keep checkpoint-3
     first = pretrain(config)
     monkeypatch.undo()
+    state = json.loads((tmp_path / "runs" / config.name / "checkpoints" / "checkpoint-3" / STATE_FILE).read_text())
     resumed = pretrain(config.with_overrides(["training.max_steps=5"]), resume=True)
     assert resumed.report["steps"] == 5 and resumed.report["resumed"]
     for lang, n in first.report["token_counts"].items():
         assert resumed.report["token_counts"][lang] > n  # counting went on from the checkpoint's counts
+    assert resumed.report["train_seconds"] >= round(state["train_seconds"], 1)  # time of both segments

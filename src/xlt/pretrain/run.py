@@ -106,12 +106,12 @@ def pretrain(config: PretrainConfig, *, resume: bool = False, overwrite: bool = 
     checkpoint = get_last_checkpoint(str(root / "checkpoints")) if resume else None
     if checkpoint:
         load_state(trainer, checkpoint)
-    started = time.perf_counter()
+    trainer.started = time.perf_counter()
     trainer.train(resume_from_checkpoint=checkpoint)
     if interrupt.requested:
         raise TrainingInterrupted(f"pretraining interrupted; a checkpoint is in {root / 'checkpoints'}. "
                                   f"Resume with: xlt pretrain {root / 'config.yaml'} --resume")
-    seconds = time.perf_counter() - started
+    seconds = trainer.train_seconds()
     if measure:
         heldout_losses["end"] = measure()
 

@@ -2,12 +2,13 @@
 
 Trainer gives the schedule, checkpoints, ``--resume``, the progress bar and Ctrl-C handling (via
 ``finetune.interrupt``); xlt only supplies the loss, the per-objective loss log and the per-language token
-counts (kept in every checkpoint so a resumed run keeps counting).
+counts and training seconds (kept in every checkpoint so a resumed run keeps counting).
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,6 +28,12 @@ class PretrainTrainer(Trainer):
         self.loss_history: list[dict[str, float]] = []
         self._sums: dict[str, float] = {}
         self._n = 0
+        self.seconds_before = 0.0  # training time of the earlier segments of a resumed run
+        self.started = time.perf_counter()
+
+    def train_seconds(self) -> float:
+        """Wall seconds of training so far, over every segment of a resumed run."""
+        return self.seconds_before + time.perf_counter() - self.started
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         total = None
@@ -60,7 +67,8 @@ class PretrainStateCallback(TrainerCallback):
         folder = Path(args.output_dir) / f"checkpoint-{state.global_step}"
         if folder.is_dir():
             (folder / STATE_FILE).write_text(json.dumps({
-                "token_counts": dict(self.trainer.token_counts), "loss_history": self.trainer.loss_history}))
+                "token_counts": dict(self.trainer.token_counts), "loss_history": self.trainer.loss_history,
+                "train_seconds": self.trainer.train_seconds()}))
         return control
 
 
@@ -70,3 +78,4 @@ def load_state(trainer: PretrainTrainer, checkpoint: str | Path) -> None:
         saved = json.loads(path.read_text())
         trainer.token_counts = Counter(saved["token_counts"])
         trainer.loss_history = saved["loss_history"]
+        trainer.seconds_before = saved.get("train_seconds", 0.0)
