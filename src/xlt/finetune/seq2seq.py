@@ -95,7 +95,9 @@ def train_seq2seq(task, config, run, data, *, resume: bool = False):
         "first_train_loss": curve["train"][0][1] if curve["train"] else None,
         "last_train_loss": curve["train"][-1][1] if curve["train"] else None,
         "source_language": task.source_lang, "decoding": f"beam search, {task.num_beams} beams, "
-                                                          f"at most {task.max_new_tokens} new tokens",
+                                                          f"at most {task.max_new_tokens} new tokens"
+                                                          + (f", no repeated {task.no_repeat_ngram_size}-grams"
+                                                             if task.no_repeat_ngram_size else ""),
         "data": {split: f"{len(data[split]):,} rows in {', '.join(sorted(set(data[split]['lang'])))}"
                  for split in data},
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -50,14 +50,21 @@ class HFTranslator(Translator):
 
 
 def generate(model, tokenizer, texts: list[str], *, forced_bos_token_id: int | None = None, num_beams: int = 4,
-             max_length: int = 256, max_new_tokens: int = 256, batch_size: int = 16) -> list[str]:
-    """Beam-search translations of ``texts`` in order (length-sorted batches, inputs cut at ``max_length``)."""
+             max_length: int = 256, max_new_tokens: int = 256, batch_size: int = 16,
+             no_repeat_ngram_size: int = 0) -> list[str]:
+    """Beam-search translations of ``texts`` in order (length-sorted batches, inputs cut at ``max_length``).
+
+    ``no_repeat_ngram_size`` > 0 forbids repeating an n-gram of that size in one output (transformers'
+    ``generate`` option; it keeps an under-trained model out of ``de de de ...`` loops).
+    """
     import torch
 
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out: list[str] = [""] * len(texts)
     device = next(model.parameters()).device
     extra = {"forced_bos_token_id": forced_bos_token_id} if forced_bos_token_id is not None else {}
+    if no_repeat_ngram_size:
+        extra["no_repeat_ngram_size"] = no_repeat_ngram_size
     for start in range(0, len(order), batch_size):
         idx = order[start:start + batch_size]
         enc = tokenizer([texts[i] for i in idx], return_tensors="pt", padding=True, truncation=True,

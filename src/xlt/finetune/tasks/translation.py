@@ -47,10 +47,11 @@ class TranslationTask(Task):
     baselines = {"copy-source": lambda embed, seed: CopySource()}
 
     def __init__(self, source_lang: str | None = None, src_lang: str | None = None, tgt_lang: str | None = None,
-                 num_beams: int = 4, max_new_tokens: int = 128) -> None:
+                 num_beams: int = 4, max_new_tokens: int = 128, no_repeat_ngram_size: int = 0) -> None:
         self.source_lang = source_lang  # data language code of the source side (for the report)
         self.src_lang, self.tgt_lang = src_lang, tgt_lang  # the model's language codes (mBART, M2M100, NLLB)
         self.num_beams, self.max_new_tokens = num_beams, max_new_tokens
+        self.no_repeat_ngram_size = no_repeat_ngram_size  # 0: off; n: no n-gram twice in one translation
         self.forced_bos_token_id: int | None = None
 
     def labels(self, train: Dataset) -> list[str]:
@@ -92,7 +93,7 @@ class TranslationTask(Task):
             bos = self.forced_bos_token_id
         return generate(model, tokenizer, spec.apply_prefix(list(ds["text"])), forced_bos_token_id=bos,
                         num_beams=self.num_beams, max_length=spec.max_length, max_new_tokens=self.max_new_tokens,
-                        batch_size=batch_size)
+                        batch_size=batch_size, no_repeat_ngram_size=self.no_repeat_ngram_size)
 
     def train_run(self, config, run, data, *, resume: bool = False):
         from xlt.finetune.seq2seq import train_seq2seq
