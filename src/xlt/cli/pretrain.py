@@ -22,6 +22,8 @@ def pretrain(
     """Continue pretraining a model: MLM, TLM, contrastive alignment, distillation (weighted, in one run).
 
     The result, runs/NAME/model, is a model folder: use it as model.name in xlt train.
+    With language_adapters: in the config, the encoder stays as it is and one MLM-trained adapter per
+    language is written to runs/NAME/language_adapters/ (for the madx strategy).
     Ctrl-C saves a checkpoint; run the same command with --resume to continue.
     """
     from xlt.pretrain import PretrainConfig
@@ -29,5 +31,9 @@ def pretrain(
 
     setup_logging(verbose)
     run = run_pretraining(PretrainConfig.from_yaml(config, set_ or []), resume=resume, overwrite=overwrite)
+    if "madx_strategy" in run.report:
+        console.print(f"language adapters: {run.root / 'language_adapters'}  (report with the madx strategy "
+                      f"block: {run.root / 'pretrain_report.md'})")
+        return
     console.print(f"model: {run.model_dir}  (use as model.name in xlt train; report: "
                   f"{run.model_dir / 'pretrain_report.md'})")

@@ -9,8 +9,8 @@ the head is thrown away afterwards, only the adapter is kept.
 
 The folder written holds ``adapter.safetensors`` (keys ``<block>.<place>.<param>``, independent of the
 task model around the encoder) and ``adapter.json`` (base model, language, settings, loss curve).
-The ``madx`` strategy stacks these under a task adapter. It can be driven by ``xlt pretrain``
-(package ``xlt.pretrain``) as its ``adapter`` objective; it has no other dependency on it.
+The ``madx`` strategy stacks these under a task adapter. ``xlt pretrain`` trains one per language when its
+config has ``language_adapters:`` (``xlt.pretrain.language_adapters``).
 
 >>> from xlt.finetune.language_adapter import train_language_adapter   # doctest: +SKIP
 >>> train_language_adapter("builtin:multilingual-e5-small", texts, "de", "runs/lang-adapters/de")  # doctest: +SKIP

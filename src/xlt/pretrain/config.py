@@ -84,6 +84,21 @@ class PretrainSettings(BaseModel):
     logging_steps: int = 10
 
 
+class LanguageAdapterSettings(BaseModel):
+    """MAD-X language adapters: one bottleneck adapter per ``mlm`` language, trained with MLM, the encoder frozen.
+
+    The folders (``<run>/language_adapters/<lang>``) are what the ``madx`` strategy's ``language_adapters``
+    takes; ``names`` renames data languages to the test languages they serve (``{deu: deu_Latn}``).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    reduction_factor: int = Field(2, ge=1)  # MAD-X: 2 (a language needs more capacity than a task)
+    activation: str = "relu"
+    placement: Literal["ffn", "both"] = "ffn"
+    names: dict[str, str] = Field(default_factory=dict)
+
+
 class PretrainConfig(YamlConfig):
     """Everything a pretraining run needs. ``xlt pretrain CONFIG --set training.max_steps=50``."""
 
@@ -96,6 +111,7 @@ class PretrainConfig(YamlConfig):
     objectives: dict[str, ObjectiveSpec] = Field(min_length=1)
     sampling: SamplingSettings = Field(default_factory=SamplingSettings)
     training: PretrainSettings = Field(default_factory=PretrainSettings)
+    language_adapters: LanguageAdapterSettings | None = None  # set: train adapters, leave the encoder as it is
     output_dir: str = "runs"
 
     @model_validator(mode="after")
@@ -105,4 +121,7 @@ class PretrainConfig(YamlConfig):
         unknown = sorted(set(self.objectives) - set(OBJECTIVES))
         if unknown:
             raise ValueError(f"unknown objectives {unknown}; known: {sorted(OBJECTIVES)}")
+        if self.language_adapters is not None and set(self.objectives) != {"mlm"}:
+            raise ValueError(f"language_adapters are trained with the mlm objective only; this config has "
+                             f"{sorted(self.objectives)}")
         return self

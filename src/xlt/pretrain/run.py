@@ -65,6 +65,10 @@ def pretrain(config: PretrainConfig, *, resume: bool = False, overwrite: bool = 
     t = config.training
 
     data = dict(data) if data is not None else load_objective_data(config)
+    if config.language_adapters is not None:  # MAD-X: adapters per language, the encoder is not changed
+        from xlt.pretrain.language_adapters import train_language_adapters
+
+        return PretrainedRun(root, train_language_adapters(config, data["mlm"], root))
     heldout: dict[str, list[str]] = {}
     if "mlm" in data and t.heldout > 0:
         data["mlm"], heldout = split_heldout(data["mlm"], t.heldout)

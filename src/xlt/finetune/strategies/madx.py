@@ -1,7 +1,8 @@
 """``madx``: language adapter + task adapter stacking (Pfeiffer et al. 2020, "MAD-X").
 
 Each language has an adapter trained with masked language modelling on unlabelled text of that
-language (:func:`xlt.finetune.language_adapter.train_language_adapter`). The task adapter trains on
+language (``xlt pretrain`` with ``language_adapters:`` in its config, or
+:func:`xlt.finetune.language_adapter.train_language_adapter`). The task adapter trains on
 the source-language labels with the *source* language adapter frozen underneath it (stack: language
 adapter, then task adapter, in every block). At evaluation the language adapter is swapped for the
 one of each test language (:meth:`activate_language`); the task adapter and head stay. A test
@@ -94,8 +95,8 @@ class MadxStrategy(Strategy):
     def activate_language(self, model: nn.Module, lang: str) -> None:
         if lang not in self.config.language_adapters:
             raise ConfigError(f"strategy madx: no language adapter for test language {lang!r}; have "
-                              f"{sorted(self.config.language_adapters)}. Train one (train_language_adapter) "
-                              "and add it to strategy.language_adapters.")
+                              f"{sorted(self.config.language_adapters)}. Train one (xlt pretrain with "
+                              "language_adapters:) and add it to strategy.language_adapters.")
         set_active(model, [language_adapter_name(lang), TASK_ADAPTER])
 
     def delta_state(self, model: nn.Module) -> dict[str, Any]:
