@@ -59,11 +59,12 @@ class Mitigation(BaseModel):
     weight: float = 1.0  # l2sp / ewc penalty weight
     fisher_examples: int = 64  # ewc: earlier training examples for the Fisher estimate
     reduction_factor: int = 16  # adapter
+    learning_rate: float | None = None  # None: training.learning_rate (a new adapter usually wants ~1e-3)
 
     @property
     def label(self) -> str:
         extra = {"replay": f" {self.replay_fraction:g}", "l2sp": f" {self.weight:g}", "ewc": f" {self.weight:g}"}
-        return self.name + extra.get(self.name, "")
+        return self.name + extra.get(self.name, "") + (f" lr {self.learning_rate:g}" if self.learning_rate else "")
 
 
 class ContinualSettings(BaseModel):
@@ -101,13 +102,15 @@ def _predict_all(model, task, tokenizer, spec, test, route) -> dict[str, tuple[l
     return out
 
 
-def _train(model, task, tokenizer, spec, train_ds, label2id, settings: ContinualSettings, penalty) -> float:
+def _train(model, task, tokenizer, spec, train_ds, label2id, settings: ContinualSettings, penalty,
+           learning_rate: float | None = None) -> float:
     from transformers import TrainingArguments
 
     encoded = task.encode(train_ds, tokenizer, spec, label2id)
     with tempfile.TemporaryDirectory(prefix="xlt-continual-") as tmp:
         args = TrainingArguments(output_dir=tmp, num_train_epochs=settings.epochs,
-                                 learning_rate=settings.learning_rate, per_device_train_batch_size=settings.batch_size,
+                                 learning_rate=learning_rate or settings.learning_rate,
+                                 per_device_train_batch_size=settings.batch_size,
                                  warmup_steps=0.1, seed=settings.seed, save_strategy="no", eval_strategy="no",
                                  report_to="none", logging_strategy="no", dataloader_num_workers=0,
                                  dataloader_pin_memory=False, disable_tqdm=True)
@@ -197,7 +200,8 @@ def run_continual(config: ContinualConfig) -> dict[str, Any]:
             def route(model, lang, below=below, name=name):
                 default_route(model, lang)
                 set_active(model, below + [name] if lang in new_languages else below)
-        seconds = _train(model, task, tokenizer, spec, train_ds, label2id, config.training, penalty)
+        seconds = _train(model, task, tokenizer, spec, train_ds, label2id, config.training, penalty,
+                         mitigation.learning_rate)
         predictions[mitigation.label] = _predict_all(model, task, tokenizer, spec, test, route)
         info[mitigation.label] = {"train_seconds": round(seconds, 1), "train_rows": len(train_ds),
                                   "trainable_params": sum(p.numel() for p in model.parameters() if p.requires_grad)}
