@@ -3,9 +3,10 @@
 Requests wait in a queue bounded in texts. A single worker takes the first waiting request and what
 else is queued, waiting up to ``max_wait_s`` for more (only when others are queued) until
 ``max_batch_size`` texts are gathered, runs one forward pass in a thread (the event loop keeps
-accepting requests) and hands each request its slice of the results. With ``batching=False`` every request is its own forward pass (the comparison point).
-A full queue raises :class:`QueueFull` at once: the caller answers 503 with Retry-After instead of
-letting latency grow without bound.
+accepting requests) and hands each request its slice of the results. With ``batching=False``
+every request is its own forward pass (the comparison point). A full queue raises
+:class:`QueueFull` at once: the caller answers 503 with Retry-After instead of letting latency grow
+without bound.
 
 No library does this for a plain FastAPI app (Ray Serve and Triton do it inside their own servers),
 hence this small class.
