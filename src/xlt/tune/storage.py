@@ -28,12 +28,14 @@ def open_storage(url: str):
     import sqlalchemy.exc
 
     engine_kwargs = {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {"pool_pre_ping": True}
-    for attempt in range(3):
+    attempts = 5
+    for attempt in range(attempts):
         try:
             return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs)
-        except sqlalchemy.exc.OperationalError as err:
-            # Workers started together race to create the tables ("already exists"): the loser tries again.
-            if attempt == 2 or "exist" not in str(err).lower():
+        except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.IntegrityError) as err:
+            # Workers started together race to create the tables: SQLite says "already exists", PostgreSQL
+            # "duplicate key value violates unique constraint pg_type_typname_nsp_index". The loser tries again.
+            if attempt == attempts - 1 or not any(s in str(err).lower() for s in ("exist", "duplicate key")):
                 raise ConfigError(f"--storage {display_url(url)}: cannot open the study storage: {err}") from err
             time.sleep(1 + attempt)
         except (sqlalchemy.exc.SQLAlchemyError, ModuleNotFoundError, ValueError) as err:
