@@ -102,3 +102,16 @@ def toy_data(tmp_path: Path) -> Path:
                          "label": "colour" if colour else "thing"})
         write_jsonl(tmp_path / "toy" / f"{lang}.jsonl", rows)
     return tmp_path / "toy"
+
+
+def run_doctests(module_name: str) -> int:
+    """Failed examples of the module's docstrings; the environment a doctest changes is put back afterwards."""
+    import doctest
+    import importlib
+
+    environ = dict(os.environ)
+    try:
+        return doctest.testmod(importlib.import_module(module_name), optionflags=doctest.ELLIPSIS).failed
+    finally:
+        os.environ.clear()
+        os.environ.update(environ)

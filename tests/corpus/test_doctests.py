@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
-import os
 import pkgutil
 
 import pytest
+from conftest import run_doctests
 
 import xlt.corpus
 
@@ -15,11 +13,5 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(xlt.corpus.__path__, pref
 
 
 @pytest.mark.parametrize("name", ["xlt.corpus", *MODULES])
-def test_doctests(name, monkeypatch):
-    environ = dict(os.environ)
-    try:
-        result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-    finally:
-        os.environ.clear()
-        os.environ.update(environ)
-    assert result.failed == 0
+def test_doctests(name):
+    assert run_doctests(name) == 0

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
-import os
 import pkgutil
 
 import pytest
+from conftest import run_doctests
 
 import xlt.tune
 
@@ -16,10 +14,4 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(xlt.tune.__path__, prefix
 
 @pytest.mark.parametrize("name", [*MODULES, "xlt.finetune.distributed", "xlt.finetune.tracking"])
 def test_doctests(name):
-    environ = dict(os.environ)
-    try:
-        result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-    finally:
-        os.environ.clear()
-        os.environ.update(environ)
-    assert result.failed == 0
+    assert run_doctests(name) == 0

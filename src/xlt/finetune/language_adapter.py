@@ -73,15 +73,21 @@ class AdapterMLM(nn.Module):
         return nn.functional.cross_entropy(logits, labels[masked]) if masked.any() else hidden.sum() * 0
 
 
-def export_adapter(model: nn.Module, name: str) -> dict[str, torch.Tensor]:
-    """Adapter ``name`` as ``{"<block>.<place>.<param>": tensor}`` (no task-model prefix)."""
-    state = {}
+def _adapter_parameters(model: nn.Module, name: str) -> dict[str, nn.Parameter]:
+    """Adapter ``name``'s parameters keyed ``"<block>.<place>.<param>"`` (no task-model prefix)."""
+    found = {}
     for i, block in enumerate(encoder_layers(model)):
         for place, module in block.named_modules():
             slot = getattr(module, "xlt_adapters", None)
             if slot is not None and name in slot.adapters:
                 for key, p in slot.adapters[name].named_parameters():
-                    state[f"{i}.{place}.{key}"] = p.detach().cpu().contiguous()
+                    found[f"{i}.{place}.{key}"] = p
+    return found
+
+
+def export_adapter(model: nn.Module, name: str) -> dict[str, torch.Tensor]:
+    """Adapter ``name`` as ``{"<block>.<place>.<param>": tensor}`` (no task-model prefix)."""
+    state = {key: p.detach().cpu().contiguous() for key, p in _adapter_parameters(model, name).items()}
     if not state:
         raise ConfigError(f"no adapter {name!r} in the model")
     return state
@@ -89,13 +95,7 @@ def export_adapter(model: nn.Module, name: str) -> dict[str, torch.Tensor]:
 
 def import_adapter(model: nn.Module, name: str, state: dict[str, torch.Tensor], source: str = "") -> None:
     """Copy an :func:`export_adapter` state into adapter ``name`` of ``model`` (same shapes required)."""
-    target = {}
-    for i, block in enumerate(encoder_layers(model)):
-        for place, module in block.named_modules():
-            slot = getattr(module, "xlt_adapters", None)
-            if slot is not None and name in slot.adapters:
-                for key, p in slot.adapters[name].named_parameters():
-                    target[f"{i}.{place}.{key}"] = p
+    target = _adapter_parameters(model, name)
     if set(target) != set(state):
         diff = sorted(set(target) ^ set(state))[:3]
         raise ConfigError(f"language adapter {source or name}: its weights do not fit this model (e.g. {diff}); "
