@@ -42,6 +42,24 @@ def test_onnx_and_torchscript_reproduce_the_torch_model(tiny_run, exported):
     assert type(load_saved(exported["onnx"]).model).__name__ == "OnnxClassifier"
 
 
+def test_onnx_graph_uses_the_additive_attention_mask(exported):
+    """Traced through eager attention: no per-layer boolean-mask ``Where``/``IsNaN`` ops (they cost int8 its speed)."""
+    import onnx
+
+    ops = {node.op_type for node in onnx.load(str(exported["onnx"] / "model.onnx")).graph.node}
+    assert "MatMul" in ops and "Softmax" in ops
+    assert "IsNaN" not in ops
+
+
+def test_export_leaves_the_model_attention_implementation_alone(tiny_run, tmp_path):
+    from xlt.deploy.onnx_export import export_onnx
+
+    saved = load_saved(tiny_run / "model")
+    before = saved.model.config._attn_implementation
+    export_onnx(saved.model, saved.tokenizer, tmp_path / "model.onnx")
+    assert saved.model.config._attn_implementation == before
+
+
 def test_int8_is_smaller_than_fp32(exported):
     # int8 weights are 4x smaller; in the tiny model the graph and the small unquantised tensors dominate
     assert (exported["onnx-int8"] / "model.onnx").stat().st_size < (exported["onnx"] / "model.onnx").stat().st_size
