@@ -21,7 +21,8 @@ from xlt.translate import (
 FAKE_APERTIUM = """\
 #!{python}
 # A stand-in for Debian's apertium: -l lists the pairs; '-u PAIR' upper-cases each line.
-# A line 'BOOM' makes it print what it has so far and die (exit 3); 'SHORT' drops that line.
+# A line 'BOOM' makes it print what it has so far and die (exit 3); 'SHORT' drops that line and the
+# separator after it (so the answer cannot be aligned).
 import sys
 args = sys.argv[1:]
 if args == ["-l"]:
@@ -30,12 +31,17 @@ if args == ["-l"]:
 if args[:1] != ["-u"] or args[1] not in ("eng-spa", "spa-eng"):
     print("Error: Mode does not exist", file=sys.stderr)
     sys.exit(1)
+skip = False
 for line in sys.stdin.read().split("\\n")[:-1]:
     if line == "BOOM":
         sys.stdout.flush()
         print("segmentation fault in transfer", file=sys.stderr)
         sys.exit(3)
-    if line != "SHORT":
+    if line == "SHORT":
+        skip = True
+    elif skip:
+        skip = False
+    else:
         print(line.upper())
 """
 
@@ -116,12 +122,12 @@ def test_a_process_that_dies_midway_caches_nothing_wrong(fake_path, cache):
     with pytest.raises(TranslationError, match=r"exit 3.*segmentation fault"):
         translate_texts("apertium:eng-spa", texts, cache=cache, batch_size=2, progress=False)
     # the first batch finished and is cached, correctly; nothing of the failed batch (not even 'three')
-    assert cache.get("apertium:eng-spa", texts) == {"one": "ONE", "two": "TWO"}
+    assert cache.get("apertium:eng-spa:sep", texts) == {"one": "ONE", "two": "TWO"}
     assert len(cache) == 2
 
 
 def test_a_misaligned_answer_caches_nothing(fake_path, cache):
-    with pytest.raises(TranslationError, match="3 lines in but 2 lines out"):
+    with pytest.raises(TranslationError, match="3 texts in but the answer holds 1 of their separators"):
         translate_texts("apertium:eng-spa", ["a", "SHORT", "c"], cache=cache, progress=False)
     assert len(cache) == 0
 
@@ -147,3 +153,15 @@ def test_real_apertium_eng_spa(cache):
         pytest.skip("apertium-eng-spa not installed")
     out = translate_texts("apertium:eng-spa", ["The house is big.", "I like the cat."], cache=cache, progress=False)
     assert out == ["La casa es grande.", "Me gusta el gato."]
+
+
+@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium not installed (make apertium)")
+def test_real_apertium_keeps_texts_without_a_full_stop_apart(cache):
+    """One text per line was not enough: Apertium moved 'market' into the previous line's noun phrase."""
+    if "eng-spa" not in ApertiumTranslator("eng-spa").available_pairs():
+        pytest.skip("apertium-eng-spa not installed")
+    texts = ["the new president", "market", "He said it.", "two\nlines"]
+    together = translate_texts("apertium:eng-spa", texts, cache=cache, progress=False)
+    alone = [ApertiumTranslator("eng-spa").translate_batch([text])[0] for text in texts]
+    assert together == alone
+    assert "presidente" in together[0] and "presidente" not in together[1]

@@ -4,7 +4,7 @@ Backends by name: ``hf:<model folder or hub id>`` and ``apertium:<pair>``. A new
 plus one line in :data:`BACKENDS`.
 
 >>> get_translator("apertium:eng-spa").cache_key
-'apertium:eng-spa'
+'apertium:eng-spa:sep'
 >>> get_translator("google:en-es")
 Traceback (most recent call last):
 ...

@@ -24,11 +24,15 @@ def _pair_packages(pair: str) -> str:
 
 
 class ApertiumTranslator(Translator):
-    """One Apertium direction; one ``apertium -u <pair>`` process per batch, one text per line.
+    """One Apertium direction; one ``apertium -u <pair>`` process per batch.
 
     Unknown words are passed through unmarked (``-u``: no ``*``), the usual setting for scoring.
-    Newlines inside a text become spaces (a line is a text); the output must have one line per input
-    line, else the batch fails and nothing of it is cached.
+    Newlines inside a text become spaces. Apertium reads a newline as a blank, not as a boundary: its
+    transfer rules reorder words across lines that do not end a sentence (``"the new president"`` and
+    ``"market"`` on two lines came back as ``"la lonja de"`` / ``"presidente nueva"``). So every text is
+    followed by a line holding a numbered separator that ends a sentence (``XLTSEP7.``, an unknown word
+    passed through unchanged); the translation of text *i* is what comes before separator *i*. A missing
+    or out-of-order separator fails the batch, and nothing of it is cached.
     """
 
     batch_size = 500
@@ -41,7 +45,9 @@ class ApertiumTranslator(Translator):
 
     @property
     def cache_key(self) -> str:
-        return f"apertium:{self.pair}"
+        # ":sep" = texts sent with sentence-ending separators; translations cached before (one line per
+        # text, words moved across texts) are not reused
+        return f"apertium:{self.pair}:sep"
 
     def _executable(self) -> str:
         path = shutil.which(self.program)
@@ -67,9 +73,10 @@ class ApertiumTranslator(Translator):
                 f"{', '.join(pairs) or 'none'}")
 
     def translate_batch(self, texts: list[str]) -> list[str]:
-        lines = [" ".join(t.split()) for t in texts]  # one text per line; \r, tabs and newlines -> spaces
+        lines = [" ".join(t.split()) for t in texts]  # \r, tabs and newlines -> spaces
+        stdin = "".join(f"{line}\n{_separator(i)}\n" for i, line in enumerate(lines))
         try:
-            done = subprocess.run([self._executable(), "-u", self.pair], input="\n".join(lines) + "\n",
+            done = subprocess.run([self._executable(), "-u", self.pair], input=stdin,
                                   capture_output=True, text=True, encoding="utf-8", timeout=_TIMEOUT_S)
         except subprocess.TimeoutExpired as err:
             raise TranslationError(f"apertium:{self.pair}: no answer after {_TIMEOUT_S} s on a batch of "
@@ -77,10 +84,25 @@ class ApertiumTranslator(Translator):
         if done.returncode != 0:
             raise TranslationError(f"apertium:{self.pair} failed (exit {done.returncode}) on a batch of {len(texts)} "
                                    f"texts: {done.stderr.strip()[:500] or 'no message'}")
-        out = done.stdout.split("\n")
-        if out and out[-1] == "":
-            out.pop()
-        if len(out) != len(lines):
-            raise TranslationError(f"apertium:{self.pair}: {len(lines)} lines in but {len(out)} lines out; "
-                                   "cannot align the translations (nothing of this batch was cached)")
-        return [line.strip() for line in out]
+        return self._split(done.stdout, len(lines))
+
+    def _split(self, stdout: str, n: int) -> list[str]:
+        """The translations before each separator, in order; an error if any separator is missing."""
+        out: list[str] = []
+        current: list[str] = []
+        for line in stdout.split("\n"):
+            if line.strip() == _separator(len(out)):
+                out.append(" ".join(" ".join(current).split()))
+                current = []
+            elif line.strip():
+                current.append(line)
+        if len(out) != n or current:
+            raise TranslationError(f"apertium:{self.pair}: {n} texts in but the answer holds {len(out)} of their "
+                                   "separators in order; cannot align the translations (nothing of this batch "
+                                   "was cached)")
+        return out
+
+
+def _separator(i: int) -> str:
+    """The line after text ``i``: an unknown word (passed through as it is) ending a sentence."""
+    return f"XLTSEP{i}."
