@@ -69,3 +69,19 @@ def test_misaligned_files_name_the_file(tmp_path):
     with pytest.raises(DataError, match="hyp.txt.*1 lines, but the references"):
         score_translation_files([tmp_path / "hyp.txt"], tmp_path / "ref.txt", target_lang="eng",
                                 output=tmp_path / "e", show=False)
+
+
+def test_cli_scores_translation_files_without_a_model(tmp_path):
+    """`xlt evaluate --task translation --hypotheses ...` takes no run folder and no --data."""
+    from typer.testing import CliRunner
+
+    from xlt.cli.main import app
+
+    (tmp_path / "ref.txt").write_text("\n".join(REFS) + "\n", encoding="utf-8")
+    (tmp_path / "hyp.txt").write_text("\n".join(HYPS) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate", "--task", "translation", "--hypotheses", str(tmp_path / "hyp.txt"),
+                                      "--references", str(tmp_path / "ref.txt"), "--target-lang", "eng",
+                                      "-o", str(tmp_path / "eval")])
+    assert result.exit_code == 0, result.output
+    row = json.loads((tmp_path / "eval" / "metrics.json").read_text())["systems"]["hyp.txt"]["languages"]["eng"]
+    assert row["bleu"] * 100 == pytest.approx(sacrebleu.corpus_bleu(HYPS, [REFS]).score)

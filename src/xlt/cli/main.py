@@ -55,9 +55,10 @@ def train(
 @app.command()
 @friendly_errors
 def evaluate(
-    run_or_model: str = typer.Argument(..., help="a run folder (runs/NAME) or a saved model folder; for "
-                                       "--task retrieval any model (builtin:NAME, a folder)"),
-    data: str = typer.Option(..., "--data", "-d", help="data spec: builtin:emoji-groups, "
+    run_or_model: str = typer.Argument(None, help="a run folder (runs/NAME) or a saved model folder; for "
+                                        "--task retrieval any model (builtin:NAME, a folder); none for "
+                                        "--task translation"),
+    data: str = typer.Option(None, "--data", "-d", help="data spec: builtin:emoji-groups, "
                              "'sib200:$XLT_DATA/sib200/{lang}/test.tsv', xnli, a .jsonl/.csv/.tsv or a YAML spec; "
                              "for --task retrieval: tatoeba, ntrex, pud, 'lines:SRC_{lang}|TGT' or a YAML spec"),
     languages: list[str] = typer.Option(None, "--languages", "-l", help="languages to evaluate (repeatable)"),
