@@ -58,6 +58,11 @@ def main() -> None:
     ap.add_argument("--references", type=int, default=3, help="NTREX Spanish references used for training")
     ap.add_argument("--apertium", action=argparse.BooleanOptionalAction, default=True,
                     help="add Apertium's translations of the training English (sequence-level distillation)")
+    ap.add_argument("--lexicon", type=int, default=0,
+                    help="add the N most frequent training English words alone, with Apertium's translation")
+    ap.add_argument("--english", type=int, default=0,
+                    help="add up to N UD English sentences with Apertium's translation (distillation data)")
+    ap.add_argument("--dropout", type=float, default=0.1)
     ap.add_argument("--max-words", type=int, default=None, help="drop extra pairs with longer English sides")
     ap.add_argument("--test-documents", type=int, default=6)
     ap.add_argument("--dev-documents", type=int, default=7)
@@ -78,6 +83,7 @@ def main() -> None:
     on_dev = args.evaluate_on == "dev"
     splits = ntrex_translation_splits(data, sources=tuple(s for s in args.sources.split(",") if s),
                                       references=args.references, max_words=args.max_words, apertium=args.apertium,
+                                      lexicon=args.lexicon, ud_english=args.english,
                                       test_documents=args.dev_documents if on_dev else args.test_documents,
                                       dev_documents=args.dev_documents,
                                       exclude_documents=args.test_documents if on_dev else 0)
@@ -86,7 +92,7 @@ def main() -> None:
                                            encoding="utf-8")
     model = build_tiny_marian(out / "model", [r[k] for r in splits["train"] for k in ("text", "label")],
                               vocab_size=args.vocab, d_model=args.d_model, layers=args.layers, seed=args.seed,
-                              pre_norm=args.pre_norm)
+                              pre_norm=args.pre_norm, dropout=args.dropout)
     cfg = TrainConfig.validated({
         "name": "tiny-marian", "output_dir": str(out / "runs"), "task": "translation",
         "task_options": {"source_lang": "eng", "num_beams": args.beams, "max_new_tokens": args.max_length,

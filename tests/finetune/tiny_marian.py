@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def build_tiny_marian(path: Path, texts: list[str], *, vocab_size: int = 1000, d_model: int = 128,
-                      layers: int = 2, seed: int = 0, pre_norm: bool = False) -> Path:
+                      layers: int = 2, seed: int = 0, pre_norm: bool = False, dropout: float = 0.1) -> Path:
     """Train a shared SentencePiece unigram model on ``texts`` and save a random tiny ``MarianMTModel``.
 
     ``pre_norm``: the same sizes as an ``MBartForConditionalGeneration`` instead, whose layer norms come
@@ -36,7 +36,7 @@ def build_tiny_marian(path: Path, texts: list[str], *, vocab_size: int = 1000, d
     sizes = dict(vocab_size=len(vocab), d_model=d_model, encoder_layers=layers, decoder_layers=layers,
                  encoder_attention_heads=4, decoder_attention_heads=4, encoder_ffn_dim=2 * d_model,
                  decoder_ffn_dim=2 * d_model, max_position_embeddings=128, pad_token_id=2, eos_token_id=0,
-                 forced_eos_token_id=0, dropout=0.1, scale_embedding=True)
+                 forced_eos_token_id=0, dropout=dropout, scale_embedding=True)
     if pre_norm:  # mBART starts decoding from the sequence's last token, </s>, as its labels are shifted
         model = MBartForConditionalGeneration(MBartConfig(**sizes, decoder_start_token_id=0, bos_token_id=0))
     else:
@@ -78,9 +78,17 @@ def _extra(root: Path, name: str) -> list[tuple[str, str]]:
     return [(a[k].strip(), b[k].strip()) for a, b in zip(en, es, strict=True) for k in (0, 1)]
 
 
+def _ud_english(root: Path) -> list[str]:
+    """The ``# text =`` sentences of every UD English treebank in the shared data, in file order, once each."""
+    texts = [line[len("# text = "):].strip() for path in sorted((root / "ud_en").glob("*/*.conllu"))
+             for line in path.read_text("utf-8").splitlines() if line.startswith("# text = ")]
+    return list(dict.fromkeys(t for t in texts if t))
+
+
 def ntrex_translation_splits(root: Path, *, sources: tuple[str, ...] = EXTRA_SOURCES, references: int = 3,
                              test_documents: int = 6, dev_documents: int = 7, exclude_documents: int = 0,
-                             max_words: int | None = None, apertium: bool = False) -> dict[str, list[dict]]:
+                             max_words: int | None = None, apertium: bool = False,
+                             lexicon: int = 0, ud_english: int = 0) -> dict[str, list[dict]]:
     """English -> Spanish rows (``id/lang/text/label``) for training a translation model from scratch.
 
     NTREX-128 is split by DOCUMENT (no news story in two splits): the last ``test_documents`` documents are
@@ -93,6 +101,11 @@ def ntrex_translation_splits(root: Path, *, sources: tuple[str, ...] = EXTRA_SOU
     ``apertium``: also pair every training English sentence with Apertium's rule-based Spanish translation
     (sequence-level distillation: monotone, word-for-word targets that a tiny model learns faster than the
     human ones). Only training rows get them; dev and test keep the human references.
+    ``lexicon``: also the ``lexicon`` most frequent words of the training English, each alone, with
+    Apertium's translation (one-word pairs: the target cannot be guessed without reading the source,
+    which pushes a model from scratch to use its cross-attention early).
+    ``ud_english``: up to this many English sentences of the shared UD English treebanks (``# text =``
+    lines), translated by Apertium (needs ``apertium``): more distillation data, none of it news.
     """
     refs = [_ntrex(root, name) for name in NTREX_SPANISH[:references]]
     docs = list(dict.fromkeys(i.split(":")[0] for i in refs[0]["id"]))
@@ -122,12 +135,26 @@ def ntrex_translation_splits(root: Path, *, sources: tuple[str, ...] = EXTRA_SOU
     if apertium:
         from xlt.translate.apertium import ApertiumTranslator
 
-        english = list(dict.fromkeys(r["text"] for r in train))
+        monolingual = _ud_english(root)[:ud_english] if ud_english else []
+        english = list(dict.fromkeys([r["text"] for r in train] + [t for t in monolingual if t not in held]))
         translator = ApertiumTranslator("eng-spa")
         spanish = [t for i in range(0, len(english), 2000) for t in translator.translate_batch(english[i:i + 2000])]
         for j, (en, es) in enumerate(zip(english, spanish, strict=True)):
             if es and es not in held and (en, es) not in seen:
                 seen.add((en, es))
                 train.append({"id": f"apertium-{j}", "lang": "spa", "text": en, "label": es})
+    if lexicon:
+        import re
+        from collections import Counter
+
+        from xlt.translate.apertium import ApertiumTranslator
+
+        counts = Counter(w for r in train for w in re.findall(r"[^\W\d_]{2,}", r["text"]))
+        words = [w for w, _ in counts.most_common(lexicon)]
+        spanish = ApertiumTranslator("eng-spa").translate_batch(words)
+        for en, es in zip(words, spanish, strict=True):
+            if es and (en, es) not in seen:
+                seen.add((en, es))
+                train.append({"id": f"lexicon-{en}", "lang": "spa", "text": en, "label": es})
     splits["train"] = train
     return splits
