@@ -18,6 +18,8 @@ def export(
     drop_layers: int = typer.Option(0, "--drop-layers", help="remove the top N encoder layers, then distil the "
                                     "full model into the rest on the run's source training data"),
     distill_epochs: float = typer.Option(2.0, "--distill-epochs", help="epochs of distillation (--drop-layers)"),
+    calibration_texts: int = typer.Option(256, "--calibration-texts", help="int8: source training texts that "
+                                          "calibrate SmoothQuant for layers with outlier inputs (0: no smoothing)"),
     name: str = typer.Option(None, "--name", help="variant folder name (default from the options, e.g. onnx-int8)"),
     output: Path = typer.Option(None, "--output", "-o", help="variant folder (default RUN/exports/NAME)"),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
@@ -31,5 +33,5 @@ def export(
 
     setup_logging(verbose)
     target = export_variant(run, format_, quantize=quantize, drop_layers=drop_layers, name=name, output=output,
-                            distill_epochs=distill_epochs)
+                            distill_epochs=distill_epochs, calibration_texts=calibration_texts)
     console.print(f"variant: {target}")

@@ -23,13 +23,15 @@ SUPPORTED_TASKS = ("classification",)
 
 def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str | None = None,
                    drop_layers: int = 0, name: str | None = None, output: str | Path | None = None,
-                   distill_epochs: float = 2.0, distill_learning_rate: float = 1e-4, seed: int = 0) -> Path:
+                   distill_epochs: float = 2.0, distill_learning_rate: float = 1e-4, seed: int = 0,
+                   calibration_texts: int = 256) -> Path:
     """Export the run's model as ``fmt`` (optionally int8, optionally without its top ``drop_layers`` layers).
 
     The variant goes to ``output`` (default ``<run>/exports/<name>``); dropping layers needs a run folder,
     because the pruned model is distilled from the full one on the run's source training data.
     ``run_or_model`` may also be a ``torch`` variant (a distilled one) to convert it to ONNX without
-    distilling again.
+    distilling again. With ``quantize="int8"`` and a run folder, layers with outlier input channels are
+    smoothed first on ``calibration_texts`` source training texts (:mod:`xlt.deploy.smooth_quant`; 0: off).
     """
     from xlt.finetune.load import load_saved
 
@@ -81,7 +83,8 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
             if quantize:
                 from xlt.deploy.quantize import quantize_int8
 
-                export_onnx(model, saved.tokenizer, tmp / "fp32.onnx", prefix=prefix)
+                to_quantize, card.smoothing = _smoothed_for_int8(run, saved, model, calibration_texts, model_dir)
+                export_onnx(to_quantize, saved.tokenizer, tmp / "fp32.onnx", prefix=prefix)
                 quantize_int8(tmp / "fp32.onnx", tmp / card.runtime_file)
                 (tmp / "fp32.onnx").unlink()
             else:
@@ -100,6 +103,31 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
         write_json(tmp / VARIANT_FILE, json.loads(card.model_dump_json()))
     log.info("exported %s", target)
     return target
+
+
+def _smoothed_for_int8(run: RunFolder | None, saved, model, n_texts: int, model_dir: Path):
+    """A smoothed copy of ``model`` for int8 and a report, or ``model`` itself when nothing calibrates it."""
+    import copy
+
+    from xlt.deploy.smooth_quant import smooth_outlier_layers
+    from xlt.finetune.config import TrainConfig
+    from xlt.finetune.tasks.classification import input_texts
+
+    if not n_texts:
+        return model, None
+    if run is None:
+        log.warning("int8 without smoothing: %s is not in a run folder, so there are no source training texts to "
+                    "calibrate on (export from the run folder for SmoothQuant)", model_dir)
+        return model, None
+    train = TrainConfig.from_yaml(run.config).data.load()["train"]
+    train = train.shuffle(seed=0).select(range(min(n_texts, len(train))))
+    texts, pairs = input_texts(train, saved.spec)
+    smoothed = copy.deepcopy(model)
+    report = smooth_outlier_layers(smoothed, saved.tokenizer, texts, pairs, max_length=saved.spec.max_length)
+    report["data"] = f"{len(texts)} texts of the run's source training split"
+    log.info("int8: smoothed %d layers with outlier input channels (SmoothQuant, alpha %.2f)",
+             len(report["layers"]), report["alpha"])
+    return smoothed, report
 
 
 def _pruned_and_distilled(run: RunFolder, saved, n: int, epochs: float, learning_rate: float, seed: int):

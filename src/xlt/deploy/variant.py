@@ -38,6 +38,7 @@ class VariantCard(BaseModel):
     source_model: str
     num_hidden_layers: int
     distillation: dict | None = None  # epochs, steps, seconds, loss, on which data
+    smoothing: dict | None = None  # int8: SmoothQuant layers, alpha, calibration texts (deploy/smooth_quant.py)
 
     @property
     def runtime_file(self) -> str:
