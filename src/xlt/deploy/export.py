@@ -81,12 +81,15 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
             from xlt.deploy.onnx_export import export_onnx
 
             if quantize:
-                from xlt.deploy.quantize import quantize_int8
+                from xlt.deploy.int8_export import export_int8
 
-                to_quantize, card.smoothing = _smoothed_for_int8(run, saved, model, calibration_texts, model_dir)
-                export_onnx(to_quantize, saved.tokenizer, tmp / "fp32.onnx", prefix=prefix)
-                quantize_int8(tmp / "fp32.onnx", tmp / card.runtime_file)
-                (tmp / "fp32.onnx").unlink()
+                calibration, check = _calibration_texts(run, saved, calibration_texts, model_dir)
+                card.smoothing = export_int8(model, saved.tokenizer, tmp / card.runtime_file, prefix=prefix,
+                                             max_length=saved.spec.max_length, calibration=calibration, check=check)
+                if card.smoothing is not None:
+                    card.smoothing["data"] = (
+                        f"calibration: {len(calibration[0])} texts of the run's source training split; check: "
+                        + ("the same texts" if check is None else f"{len(check[0])} other texts of it"))
             else:
                 export_onnx(model, saved.tokenizer, tmp / card.runtime_file, prefix=prefix)
         elif fmt == "torchscript":
@@ -105,29 +108,23 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
     return target
 
 
-def _smoothed_for_int8(run: RunFolder | None, saved, model, n_texts: int, model_dir: Path):
-    """A smoothed copy of ``model`` for int8 and a report, or ``model`` itself when nothing calibrates it."""
-    import copy
-
-    from xlt.deploy.smooth_quant import smooth_outlier_layers
+def _calibration_texts(run: RunFolder | None, saved, n_texts: int, model_dir: Path):
+    """(calibration, check) inputs for int8 from the run's source training split, or (None, None)."""
     from xlt.finetune.config import TrainConfig
     from xlt.finetune.tasks.classification import input_texts
 
     if not n_texts:
-        return model, None
+        return None, None
     if run is None:
-        log.warning("int8 without smoothing: %s is not in a run folder, so there are no source training texts to "
-                    "calibrate on (export from the run folder for SmoothQuant)", model_dir)
-        return model, None
-    train = TrainConfig.from_yaml(run.config).data.load()["train"]
-    train = train.shuffle(seed=0).select(range(min(n_texts, len(train))))
+        log.warning("int8 without SmoothQuant: %s is not in a run folder, so there are no source training texts to "
+                    "calibrate on (export from the run folder)", model_dir)
+        return None, None
+    train = TrainConfig.from_yaml(run.config).data.load()["train"].shuffle(seed=0)
     texts, pairs = input_texts(train, saved.spec)
-    smoothed = copy.deepcopy(model)
-    report = smooth_outlier_layers(smoothed, saved.tokenizer, texts, pairs, max_length=saved.spec.max_length)
-    report["data"] = f"{len(texts)} texts of the run's source training split"
-    log.info("int8: smoothed %d layers with outlier input channels (SmoothQuant, alpha %.2f)",
-             len(report["layers"]), report["alpha"])
-    return smoothed, report
+    calibration = (texts[:n_texts], pairs[:n_texts] if pairs else None)
+    check = (texts[n_texts:2 * n_texts], pairs[n_texts:2 * n_texts] if pairs else None) if len(texts) > n_texts \
+        else None
+    return calibration, check
 
 
 def _pruned_and_distilled(run: RunFolder, saved, n: int, epochs: float, learning_rate: float, seed: int):
