@@ -87,9 +87,11 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
                 card.smoothing = export_int8(model, saved.tokenizer, tmp / card.runtime_file, prefix=prefix,
                                              max_length=saved.spec.max_length, calibration=calibration, check=check)
                 if card.smoothing is not None:
+                    checked = card.smoothing.get("check_texts")
                     card.smoothing["data"] = (
-                        f"calibration: {len(calibration[0])} texts of the run's source training split; check: "
-                        + ("the same texts" if check is None else f"{len(check[0])} other texts of it"))
+                        f"calibration: {len(calibration[0])} texts of the run's source training split"
+                        + ("" if not checked else "; check: the same texts" if check is None
+                           else f"; check: {checked} other texts of it"))
             else:
                 export_onnx(model, saved.tokenizer, tmp / card.runtime_file, prefix=prefix)
         elif fmt == "torchscript":
