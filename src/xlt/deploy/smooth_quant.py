@@ -13,9 +13,9 @@ The original folds ``1/s`` into the preceding LayerNorm. In a post-LN encoder th
 is also the residual stream, so the fold would change the residual; here an explicit ``x * (1/s)``
 runs before the layer instead (one element-wise Mul in the ONNX graph). Only layers whose calibration
 input has outlier channels (largest channel maximum >= ``min_ratio`` x the median channel maximum)
-are smoothed. ONNX Runtime offers SmoothQuant only inside static quantisation (``quantize_static``
-with Intel Neural Compressor, folding into LayerNorm), and static int8 was less accurate and slower
-here; Optimum has none - so it is written here, for the dynamic path.
+are smoothed. ONNX Runtime offers SmoothQuant only inside static quantisation (an option of
+``quantize_static``), and static int8 was less accurate and slower here; Optimum has none - so it is
+written here, for the dynamic path.
 
 >>> import torch
 >>> lin = torch.nn.Linear(4, 2)
