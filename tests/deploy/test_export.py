@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import statistics
 from pathlib import Path
 
 import numpy as np
@@ -101,6 +102,9 @@ def test_variant_table_reproduces_the_run_and_times_every_variant(tiny_run, tmp_
     run_scores = json.loads((run / "metrics.json").read_text())["systems"]["xlt"]["languages"]
     assert rows["torch-fp32"]["accuracy"] == {lang: s["accuracy"] for lang, s in run_scores.items()}
     assert rows["torch-fp32"]["speedup"] == 1.0 and rows["onnx-int8"]["texts_per_s"] > 0
+    paired = [v / b for v, b in zip(rows["onnx-int8"]["texts_per_s_rounds"], rows["torch-fp32"]["texts_per_s_rounds"],
+                                    strict=True)]
+    assert rows["onnx-int8"]["speedup"] == pytest.approx(statistics.median(paired))
     table = (run / "variants.md").read_text()
     assert "| onnx-int8 |" in table and "texts/s" in table
 

@@ -14,6 +14,13 @@ from types import SimpleNamespace
 import numpy as np
 import torch
 
+# ONNX Runtime's graph optimisations that xlt turns off, each for a measured reason.
+# SkipLayerNormFusion merges "residual Add + LayerNormalization" into one SkipLayerNormalization kernel. On this
+# project's 2-core CPU (ORT 1.32) that kernel is slower than the two it replaces: an int8 SIB-200 model ran a
+# batch of 64 x 50 tokens in 281 instead of 329 ms, and 64 x 8 tokens in 82 instead of 92 ms (fp32 graphs:
+# no measurable change). bench/RESULTS.md, "Compressed variants", has the table before and after.
+DISABLED_OPTIMIZERS = ("SkipLayerNormFusion",)
+
 
 def session_options(threads: int | None = None):
     """ORT options: all graph optimisations; ``threads`` intra-op threads (default: torch's thread count)."""
@@ -31,13 +38,15 @@ class OnnxClassifier:
 
     device = torch.device("cpu")
 
-    def __init__(self, path: str | Path, config, threads: int | None = None) -> None:
+    def __init__(self, path: str | Path, config, threads: int | None = None,
+                 disabled_optimizers: tuple[str, ...] = DISABLED_OPTIMIZERS) -> None:
         import onnxruntime as ort
 
         self.path = Path(path)
         self.config = config
         self.session = ort.InferenceSession(str(self.path), session_options(threads),
-                                            providers=["CPUExecutionProvider"])
+                                            providers=["CPUExecutionProvider"],
+                                            disabled_optimizers=list(disabled_optimizers))
         self.input_names = [i.name for i in self.session.get_inputs()]
 
     def eval(self) -> OnnxClassifier:
