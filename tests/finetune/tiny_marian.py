@@ -88,7 +88,7 @@ def _ud_english(root: Path) -> list[str]:
 def ntrex_translation_splits(root: Path, *, sources: tuple[str, ...] = EXTRA_SOURCES, references: int = 3,
                              test_documents: int = 6, dev_documents: int = 7, exclude_documents: int = 0,
                              max_words: int | None = None, apertium: bool = False,
-                             lexicon: int = 0, ud_english: int = 0) -> dict[str, list[dict]]:
+                             lexicon: int = 0, ud_english: int = 0, copied: int = 0) -> dict[str, list[dict]]:
     """English -> Spanish rows (``id/lang/text/label``) for training a translation model from scratch.
 
     NTREX-128 is split by DOCUMENT (no news story in two splits): the last ``test_documents`` documents are
@@ -106,6 +106,8 @@ def ntrex_translation_splits(root: Path, *, sources: tuple[str, ...] = EXTRA_SOU
     which pushes a model from scratch to use its cross-attention early).
     ``ud_english``: up to this many English sentences of the shared UD English treebanks (``# text =``
     lines), translated by Apertium (needs ``apertium``): more distillation data, none of it news.
+    ``copied``: also up to this many Spanish training sentences paired with themselves ("copied monolingual
+    data", Currey et al. 2017): the model learns to read its source and to pass names and numbers through.
     """
     refs = [_ntrex(root, name) for name in NTREX_SPANISH[:references]]
     docs = list(dict.fromkeys(i.split(":")[0] for i in refs[0]["id"]))
@@ -156,5 +158,9 @@ def ntrex_translation_splits(root: Path, *, sources: tuple[str, ...] = EXTRA_SOU
             if es and (en, es) not in seen:
                 seen.add((en, es))
                 train.append({"id": f"lexicon-{en}", "lang": "spa", "text": en, "label": es})
+    if copied:
+        spanish = list(dict.fromkeys(r["label"] for r in train if not r["id"].startswith("lexicon-")))
+        train += [{"id": f"copied-{j}", "lang": "spa", "text": es, "label": es}
+                  for j, es in enumerate(spanish[:copied])]
     splits["train"] = train
     return splits

@@ -38,7 +38,10 @@ class TrainingSettings(BaseModel):
     head_init: Literal["probe", "random"] = "probe"  # probe: fit the head on frozen features first
     early_stopping_patience: int | None = 2  # epochs without a better source-dev score
     select_on_target: bool = False  # choose the checkpoint on target-language dev data: NOT zero-shot
-    length_grouped: bool = True  # batches of similar length: less padding
+    # batches of similar length: less padding. HF's sampler yields them in runs of 50, longest to shortest;
+    # a seq2seq model trained from scratch then failed to learn even to copy (bench/RESULTS.md, issue 5):
+    # set false for that
+    length_grouped: bool = True
     eval_batch_size: int = 64
     max_steps: int = -1  # stop after this many steps (tests, quick looks)
     report_to: list[str] = Field(default_factory=list)  # transformers trackers: tensorboard, mlflow (copies)
