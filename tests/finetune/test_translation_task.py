@@ -91,6 +91,7 @@ def test_tiny_seq2seq_learns_to_read_its_source(xlt_data, tmp_path):
     bleu = run.results["systems"]["xlt"]["languages"]["spa"]["bleu"]
     assert bleu > 0.5, f"BLEU {bleu:.3f} copying held-out sentences: the model does not read its source"
 
+
 def test_language_tag_families_need_their_codes():
     from xlt.translate.lang_tags import set_languages
 
