@@ -16,7 +16,7 @@ from .tiny_marian import build_tiny_marian, ntrex_translation_splits
 
 @pytest.mark.slow
 def test_tiny_marian_from_scratch_beats_copying_the_source(xlt_data, tmp_path):
-    """Issue 5, figure 3 as a test (~20 minutes on CI's 2 cores): a Marian model with random weights, trained
+    """Issue 5, figure 3 as a test (10-20 minutes on CI's 2 cores): a Marian model with random weights, trained
     on NTREX-128 plus the other shared English-Spanish pairs and Apertium distillation, scores above
     copy-the-source in BLEU and chrF on held-out NTREX news documents (bench/tiny_marian_ntrex.py runs the
     same recipe and prints the curve; measured BLEU 7.4 vs 3.2, chrF 33.2 vs 25.4)."""
