@@ -134,3 +134,19 @@ def test_a_distilled_torch_variant_converts_to_onnx_int8_keeping_its_card(export
     assert (card.format, card.quantize, card.drop_layers, card.num_hidden_layers) == ("onnx", "int8", 1, 1)
     assert card.distillation == read_variant(exported["torch-drop1"]).distillation
     assert logits(target).shape == (len(TEXTS), 2)
+
+
+def test_variant_cards_from_before_the_rename_still_load_and_broken_ones_name_the_file(tmp_path):
+    from xlt.errors import ModelError
+
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "xlt_variant.json").write_text(json.dumps({
+        "format": "onnx", "quantize": "int8", "source_model": "m", "num_hidden_layers": 2,
+        "smoothing": {"method": "smoothquant", "kept": "plain"}}))
+    assert read_variant(old).int8_calibration == {"method": "smoothquant", "kept": "plain"}
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "xlt_variant.json").write_text('{"format": "onnx", "colour": 1}')
+    with pytest.raises(ModelError, match=r"broken/xlt_variant.json: not a valid variant card"):
+        read_variant(broken)

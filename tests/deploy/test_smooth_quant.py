@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pytest
 import torch
 
 from xlt.deploy.smooth_quant import SmoothedLinear, input_channel_maxima, smooth_outlier_layers
-from xlt.deploy.variant import read_variant
 from xlt.finetune.load import load_saved
 from xlt.finetune.predict import predict_logits
 
@@ -58,31 +56,3 @@ def test_layers_without_outliers_are_left_alone(tiny_run):
     report = smooth_outlier_layers(saved.model, saved.tokenizer, TEXTS, min_ratio=float("inf"))
     assert report["layers"] == []
     assert not any(isinstance(m, SmoothedLinear) for m in saved.model.modules())
-
-
-def test_int8_keeps_the_graph_closer_to_fp32_and_says_why(tiny_run, tmp_path):
-    from xlt.deploy.int8_export import export_int8
-    from xlt.deploy.onnx_model import OnnxClassifier
-
-    saved = with_outlier_channel(tiny_run)
-    model, tok = saved.model, saved.tokenizer
-    report = export_int8(model, tok, tmp_path / "model.onnx", calibration=(TEXTS, None), check=(TEXTS[::-1], None))
-    mse = report["logit_mse_vs_fp32"]
-    assert report["kept"] == min(mse, key=mse.get) and report["check_texts"] == len(TEXTS)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.onnx"]  # the other candidate is gone
-    check = TEXTS[::-1]
-    reference = predict_logits(model, tok, check)
-    kept = predict_logits(OnnxClassifier(tmp_path / "model.onnx", model.config), tok, check)
-    assert np.mean((kept - reference) ** 2) == pytest.approx(mse[report["kept"]], rel=1e-3, abs=1e-5)  # 5 decimals kept
-    assert not any(isinstance(m, SmoothedLinear) for m in model.modules())  # the caller's model is untouched
-
-
-def test_int8_export_records_its_calibration(tiny_run, tmp_path):
-    from xlt.deploy.export import export_variant
-
-    smoothed = read_variant(export_variant(tiny_run, "onnx", quantize="int8", output=tmp_path / "a"))
-    assert smoothed.smoothing["method"] == "smoothquant" and smoothed.smoothing["kept"]
-    assert "source training split" in smoothed.smoothing["data"]
-    plain = read_variant(export_variant(tiny_run, "onnx", quantize="int8", output=tmp_path / "b",
-                                        calibration_texts=0))
-    assert plain.smoothing is None

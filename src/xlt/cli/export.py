@@ -19,7 +19,8 @@ def export(
                                     "full model into the rest on the run's source training data"),
     distill_epochs: float = typer.Option(2.0, "--distill-epochs", help="epochs of distillation (--drop-layers)"),
     calibration_texts: int = typer.Option(256, "--calibration-texts", help="int8: source training texts that "
-                                          "calibrate SmoothQuant for layers with outlier inputs (0: no smoothing)"),
+                                          "calibrate SmoothQuant and GPTQ; the int8 graph closest to fp32 on as "
+                                          "many other source texts is kept (0: plain dynamic quantisation)"),
     name: str = typer.Option(None, "--name", help="variant folder name (default from the options, e.g. onnx-int8)"),
     output: Path = typer.Option(None, "--output", "-o", help="variant folder (default RUN/exports/NAME)"),
     verbose: bool = typer.Option(False, "--verbose", "-v"),

@@ -30,8 +30,9 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
     The variant goes to ``output`` (default ``<run>/exports/<name>``); dropping layers needs a run folder,
     because the pruned model is distilled from the full one on the run's source training data.
     ``run_or_model`` may also be a ``torch`` variant (a distilled one) to convert it to ONNX without
-    distilling again. With ``quantize="int8"`` and a run folder, layers with outlier input channels are
-    smoothed first on ``calibration_texts`` source training texts (:mod:`xlt.deploy.smooth_quant`; 0: off).
+    distilling again. With ``quantize="int8"`` and a run folder, ``calibration_texts`` source training texts
+    calibrate SmoothQuant and GPTQ, and the int8 graph closest to fp32 is kept (:mod:`xlt.deploy.int8_export`;
+    0: plain dynamic quantisation).
     """
     from xlt.finetune.load import load_saved
 
@@ -84,14 +85,13 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
                 from xlt.deploy.int8_export import export_int8
 
                 calibration, check = _calibration_texts(run, saved, calibration_texts, model_dir)
-                card.smoothing = export_int8(model, saved.tokenizer, tmp / card.runtime_file, prefix=prefix,
-                                             max_length=saved.spec.max_length, calibration=calibration, check=check)
-                if card.smoothing is not None:
-                    checked = card.smoothing.get("check_texts")
-                    card.smoothing["data"] = (
-                        f"calibration: {len(calibration[0])} texts of the run's source training split"
-                        + ("" if not checked else "; check: the same texts" if check is None
-                           else f"; check: {checked} other texts of it"))
+                report = export_int8(model, saved.tokenizer, tmp / card.runtime_file, prefix=prefix,
+                                     max_length=saved.spec.max_length, calibration=calibration, check=check)
+                if report is not None:
+                    report["data"] = (f"calibration: {len(calibration[0])} texts of the run's source training "
+                                      "split; check: " + ("the same texts" if check is None
+                                                          else f"{report['check_texts']} other texts of it"))
+                card.int8_calibration = report
             else:
                 export_onnx(model, saved.tokenizer, tmp / card.runtime_file, prefix=prefix)
         elif fmt == "torchscript":

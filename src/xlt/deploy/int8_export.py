@@ -1,10 +1,18 @@
-"""The int8 ONNX graph of a classifier: plain dynamic quantisation, or SmoothQuant first - whichever is closer.
+"""The int8 ONNX graph of a classifier: the candidate whose logits stay closest to the fp32 model's.
 
-Smoothing (:mod:`xlt.deploy.smooth_quant`) helps where outlier channels cost precision (emoji-groups:
--1.2 -> -0.5 points) but adds one Mul per smoothed layer and can also cost a little (SIB-200: 0.0 ->
--0.7, inside the noise). So with calibration data both graphs are built and the one whose logits are
-closer (mean squared error) to the fp32 model's on *other* source training texts is kept; the variant
-card records both errors. No test data is involved in the choice.
+Dynamic int8 quantisation (:mod:`xlt.deploy.quantize`) loses accuracy in two places: the weights' rounding
+and the activations' one scale per batch. With calibration data (the run's source training texts) xlt
+builds up to four graphs and keeps the closest:
+
+- ``rtn``: plain dynamic quantisation (every weight rounded to the nearest int8 step);
+- ``gptq``: the weights rounded by GPTQ first (:mod:`xlt.deploy.gptq`), on the same grid;
+- ``smoothquant`` and ``smoothquant+gptq``: outlier input channels moved into the weights first
+  (:mod:`xlt.deploy.smooth_quant`; only when some layer has outlier inputs), then each rounding.
+
+"Closest" is the mean squared error of the logits against the fp32 model's on *other* source training
+texts than the calibration ones; the variant card records every candidate's error. No test data is
+involved in the choice. All candidates run at the same speed, except that smoothing adds one element-wise
+Mul per smoothed layer.
 """
 
 from __future__ import annotations
@@ -38,39 +46,51 @@ def _logit_mse(path: Path, config, tokenizer, reference: np.ndarray, texts, pair
     return float(np.mean((logits - reference) ** 2))
 
 
+def _candidates(model, tokenizer, texts, pairs, max_length: int) -> tuple[dict, dict]:
+    """The models to quantise (name -> model; the caller's model untouched) and what was done to them."""
+    from xlt.deploy.gptq import gptq_round_linear_layers
+    from xlt.deploy.smooth_quant import smooth_outlier_layers
+
+    smoothed = copy.deepcopy(model)
+    smoothing = smooth_outlier_layers(smoothed, tokenizer, texts, pairs, max_length=max_length)
+    bases = {"": model} | ({"smoothquant": smoothed} if smoothing["layers"] else {})
+    models, gptq = {}, None
+    for name, base in bases.items():
+        models[name or "rtn"] = base
+        rounded = copy.deepcopy(base)
+        gptq = gptq_round_linear_layers(rounded, tokenizer, texts, pairs, max_length=max_length)
+        models["+".join(filter(None, (name, "gptq")))] = rounded
+    return models, {"smoothquant": smoothing, "gptq": gptq}
+
+
 def export_int8(model, tokenizer, target: Path, *, prefix: str = "", max_length: int = 128,
                 calibration: tuple[Sequence[str], Sequence[str] | None] | None = None,
                 check: tuple[Sequence[str], Sequence[str] | None] | None = None) -> dict | None:
-    """Write the int8 graph of ``model`` to ``target``; returns the smoothing report (None: not tried).
+    """Write the int8 graph of ``model`` to ``target``; returns the calibration report (None: no calibration).
 
-    ``calibration`` (texts, text pairs or None), already prefixed: the inputs SmoothQuant measures;
-    ``check``: different inputs on which the plain and the smoothed graph are compared with fp32.
+    ``calibration`` (texts, text pairs or None), already prefixed: the inputs SmoothQuant and GPTQ measure;
+    ``check``: different inputs on which the candidates are compared with fp32 (default: the calibration ones).
     """
-    from xlt.deploy.smooth_quant import smooth_outlier_layers
     from xlt.finetune.predict import predict_logits
 
-    _quantized(model, tokenizer, target, prefix)
     if calibration is None:
+        _quantized(model, tokenizer, target, prefix)
         return None
-    smoothed = copy.deepcopy(model)
-    report = smooth_outlier_layers(smoothed, tokenizer, calibration[0], calibration[1], max_length=max_length)
-    if not report["layers"]:
-        report["kept"] = "plain (no layer has outlier inputs)"
-        return report
-    candidate = target.with_name("smoothed-" + target.name)
+    models, report = _candidates(model, tokenizer, calibration[0], calibration[1], max_length)
+    texts, pairs = check or calibration
+    reference = predict_logits(model, tokenizer, texts, pairs, max_length=max_length, desc="fp32 check")
+    paths = {name: target.with_name(f"{name}-{target.name}") for name in models}
     try:
-        _quantized(smoothed, tokenizer, candidate, prefix)
-        texts, pairs = check or calibration
-        reference = predict_logits(model, tokenizer, texts, pairs, max_length=max_length, desc="fp32 check")
-        mse = {name: _logit_mse(path, model.config, tokenizer, reference, texts, pairs, max_length)
-               for name, path in (("plain", target), ("smoothed", candidate))}
-        report["logit_mse_vs_fp32"] = {k: round(v, 5) for k, v in mse.items()}
-        report["check_texts"] = len(texts)
-        report["kept"] = "smoothed" if mse["smoothed"] < mse["plain"] else "plain"
-        if report["kept"] == "smoothed":
-            candidate.replace(target)
+        mse = {}
+        for name, candidate in models.items():
+            _quantized(candidate, tokenizer, paths[name], prefix)
+            mse[name] = _logit_mse(paths[name], model.config, tokenizer, reference, texts, pairs, max_length)
+        kept = min(mse, key=mse.get)
+        paths[kept].replace(target)
     finally:
-        candidate.unlink(missing_ok=True)
-    log.info("int8: %d layers with outlier inputs; logit MSE vs fp32 plain %.4f, smoothed %.4f -> kept %s",
-             len(report["layers"]), mse["plain"], mse["smoothed"], report["kept"])
+        for path in paths.values():
+            path.unlink(missing_ok=True)
+    report |= {"logit_mse_vs_fp32": {k: round(v, 5) for k, v in mse.items()}, "check_texts": len(texts),
+               "kept": kept}
+    log.info("int8: logit MSE vs fp32 %s -> kept %s", ", ".join(f"{k} {v:.4f}" for k, v in mse.items()), kept)
     return report

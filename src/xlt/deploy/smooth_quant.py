@@ -34,6 +34,8 @@ from collections.abc import Sequence
 
 import torch
 
+from xlt.deploy.calibration import visit_linear_inputs
+
 DEFAULT_ALPHA = 0.5
 DEFAULT_MIN_RATIO = 10.0
 
@@ -58,37 +60,17 @@ def smoothing_scales(activation_max: torch.Tensor, weight: torch.Tensor, alpha: 
     return (activation_max.clamp(min=1e-5) ** alpha / weight_max ** (1 - alpha)).clamp(min=1e-5)
 
 
-@torch.inference_mode(False)
-@torch.no_grad()
 def input_channel_maxima(model: torch.nn.Module, tokenizer, texts: Sequence[str],
                          text_pairs: Sequence[str] | None = None, *, batch_size: int = 32,
                          max_length: int = 128) -> dict[str, torch.Tensor]:
     """Largest |input| per channel of every ``nn.Linear`` over ``texts`` (padding positions left out)."""
     maxima: dict[str, torch.Tensor] = {}
-    mask: list[torch.Tensor] = []
 
-    def hook(name: str):
-        def record(module, inputs):
-            x = inputs[0].detach()
-            if x.dim() == 3:  # [batch, length, channels]: real tokens only
-                x = x[mask[0].bool()]
-            x = x.reshape(-1, x.shape[-1]).abs().amax(0).float()
-            maxima[name] = torch.maximum(maxima[name], x) if name in maxima else x
-        return record
+    def record(name: str, x: torch.Tensor, tokenwise: bool) -> None:
+        x = x.abs().amax(0).float()
+        maxima[name] = torch.maximum(maxima[name], x) if name in maxima else x
 
-    handles = [m.register_forward_pre_hook(hook(n)) for n, m in model.named_modules()
-               if isinstance(m, torch.nn.Linear)]
-    try:
-        model.eval()
-        for start in range(0, len(texts), batch_size):
-            pairs = list(text_pairs[start:start + batch_size]) if text_pairs is not None else None
-            enc = tokenizer(list(texts[start:start + batch_size]), pairs, padding=True, truncation=True,
-                            max_length=max_length, return_tensors="pt")
-            mask[:] = [enc["attention_mask"]]
-            model(**enc)
-    finally:
-        for handle in handles:
-            handle.remove()
+    visit_linear_inputs(model, tokenizer, texts, text_pairs, record, batch_size=batch_size, max_length=max_length)
     return maxima
 
 

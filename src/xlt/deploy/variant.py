@@ -20,7 +20,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from xlt.errors import ModelError
 
 VARIANT_FILE = "xlt_variant.json"
 FORMATS = ("torch", "onnx", "torchscript")
@@ -38,7 +40,17 @@ class VariantCard(BaseModel):
     source_model: str
     num_hidden_layers: int
     distillation: dict | None = None  # epochs, steps, seconds, loss, on which data
-    smoothing: dict | None = None  # int8: SmoothQuant layers, alpha, calibration texts (deploy/smooth_quant.py)
+    # int8: SmoothQuant and GPTQ on calibration texts, each candidate's logit error, the one kept (int8_export.py)
+    int8_calibration: dict | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed_fields(cls, data):
+        # cards written before GPTQ joined SmoothQuant called the int8 report "smoothing"
+        if isinstance(data, dict) and "smoothing" in data:
+            data = dict(data)
+            data.setdefault("int8_calibration", data.pop("smoothing"))
+        return data
 
     @property
     def runtime_file(self) -> str:
@@ -54,7 +66,12 @@ def variant_name(fmt: str, quantize: str | None, drop_layers: int) -> str:
 def read_variant(path: str | Path) -> VariantCard | None:
     """The variant card of ``path``, or None for a plain saved model folder."""
     card = Path(path) / VARIANT_FILE
-    return VariantCard(**json.loads(card.read_text("utf-8"))) if card.is_file() else None
+    if not card.is_file():
+        return None
+    try:
+        return VariantCard(**json.loads(card.read_text("utf-8")))
+    except (ValueError, ValidationError) as e:  # JSONDecodeError is a ValueError
+        raise ModelError(f"{card}: not a valid variant card ({e})") from e
 
 
 def folder_size_mb(path: str | Path, names: tuple[str, ...] | None = None) -> float:

@@ -1,0 +1,17 @@
+"""The docstring examples of the deployment modules run as written."""
+
+from __future__ import annotations
+
+import pkgutil
+
+import pytest
+from conftest import run_doctests
+
+import xlt.deploy
+
+MODULES = sorted(m.name for m in pkgutil.walk_packages(xlt.deploy.__path__, prefix="xlt.deploy."))
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_doctests(name):
+    assert run_doctests(name) == 0
