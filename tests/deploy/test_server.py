@@ -162,3 +162,9 @@ def test_shutdown_finishes_requests_in_flight(tiny_run, tiny_predictor):
         for t in threads:
             t.join()
     assert [r.status_code for r in results] == [200, 200, 200]
+
+
+def test_predicting_writes_nothing_to_stderr_where_the_json_logs_go(tiny_predictor, capfd):
+    capfd.readouterr()
+    assert len(tiny_predictor.predict(["red cat", "blau"])) == 2
+    assert capfd.readouterr().err == ""  # no progress bar between the log lines

@@ -17,8 +17,9 @@ from xlt.model.embed import length_sorted_batches
 
 @torch.inference_mode()
 def predict_logits(model, tokenizer, texts: Sequence[str], text_pairs: Sequence[str] | None = None, *,
-                   batch_size: int = 64, max_length: int = 128, desc: str = "predicting") -> np.ndarray:
-    """Logits for each input (already prefixed), in input order."""
+                   batch_size: int = 64, max_length: int = 128, desc: str = "predicting",
+                   progress: bool = True) -> np.ndarray:
+    """Logits for each input (already prefixed), in input order; ``progress=False``: no progress bar."""
     model.eval()
     if not texts:
         return np.zeros((0, model.config.num_labels), dtype=np.float32)
@@ -26,7 +27,7 @@ def predict_logits(model, tokenizer, texts: Sequence[str], text_pairs: Sequence[
                     truncation=True, max_length=max_length)
     lengths = [len(ids) for ids in enc["input_ids"]]
     out = np.zeros((0, 0), dtype=np.float32)
-    with tqdm(total=len(texts), desc=desc, unit="text", leave=False) as bar:
+    with tqdm(total=len(texts), desc=desc, unit="text", leave=False, disable=not progress) as bar:
         for idx in length_sorted_batches(lengths, batch_size):
             batch = tokenizer.pad({k: [enc[k][i] for i in idx] for k in enc}, return_tensors="pt")
             batch = {k: v.to(model.device) for k, v in batch.items()}
