@@ -97,9 +97,9 @@ def gptq_round_linear_layers(model: torch.nn.Module, tokenizer, texts: Sequence[
     """Round, in place, the weights of every token-wise ``nn.Linear`` of ``model`` by GPTQ on ``texts``.
 
     ``texts`` (already prefixed) are the calibration data - the run's source training texts. Each layer's
-    ``H`` comes from the full-precision model's inputs (the paper quantises layer by layer on the already
-    quantised model's inputs; with 8 bits the two agree closely and this needs one pass). Returns what was
-    done, for the variant card.
+    ``H`` comes from the full-precision model's inputs, in one pass (the paper quantises layer by layer on
+    the inputs of the layers already quantised; that variant is not tried here). Returns what was done,
+    for the variant card.
     """
     hessians = input_hessians(model, tokenizer, texts, text_pairs, max_length=max_length)
     for name, hessian in hessians.items():
