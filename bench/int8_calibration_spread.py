@@ -20,10 +20,10 @@ import tempfile
 from pathlib import Path
 
 from xlt.deploy.int8_export import export_int8
-from xlt.evaluate.evaluate_saved import evaluate_saved
 from xlt.finetune.config import TrainConfig
+from xlt.finetune.evaluate_saved import evaluate_saved
 from xlt.finetune.load import load_saved
-from xlt.finetune.tasks.classification import input_texts
+from xlt.finetune.tasks import get_task
 from xlt.io import write_json
 from xlt.run_folder import RunFolder
 
@@ -50,7 +50,7 @@ def main() -> None:
         fp32, fp32_langs = mean_accuracy(run.model, data["test"], Path(tmp) / "fp32")
         result = {"run": str(run.root), "fp32_mean_accuracy": fp32, "fp32_accuracy": fp32_langs, "samples": []}
         for seed in range(args.samples):
-            texts, pairs = input_texts(data["train"].shuffle(seed=seed), saved.spec)
+            texts, pairs = get_task(saved.task).model_inputs(data["train"].shuffle(seed=seed), saved.spec)
             n = args.texts
             variant = Path(tmp) / f"int8-{seed}"
             shutil.copytree(template, variant, ignore=shutil.ignore_patterns("model.onnx"))

@@ -5,7 +5,7 @@ all 14 languages, with the model's input prefix), three ways:
 
 - ``pipeline`` with its default batch size (one text at a time),
 - ``pipeline(..., batch_size=32)``,
-- ``xlt`` (:func:`xlt.finetune.predict.predict_logits`: tokenise once, length-sorted batches).
+- ``xlt`` (:func:`xlt.model.predict.predict_logits`: tokenise once, length-sorted batches).
 
 Predictions must be identical; the script fails otherwise.
 
@@ -36,7 +36,7 @@ def main() -> None:
 
     from xlt.corpus.config import DataConfig
     from xlt.finetune.load import load_saved
-    from xlt.finetune.predict import predict_logits
+    from xlt.model.predict import predict_logits
 
     transformers.logging.set_verbosity_error()
     saved = load_saved(args.model)

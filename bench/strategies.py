@@ -53,7 +53,7 @@ def ntrex_texts(lang: str) -> list[str]:
 
 
 def language_adapters(out: Path, steps: int) -> dict[str, dict]:
-    from xlt.finetune.language_adapter import train_language_adapter
+    from xlt.pretrain.language_adapter import train_language_adapter
 
     cards = {}
     for lang in LANGUAGES:

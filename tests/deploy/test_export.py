@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from xlt.deploy.export import export_variant
-from xlt.deploy.variant import read_variant
 from xlt.errors import ConfigError
 from xlt.finetune.load import load_saved
-from xlt.finetune.predict import predict_logits
+from xlt.model.predict import predict_logits
+from xlt.model.variant import read_variant
 
 TEXTS = ["red cat", "la maison bleu", "der hund", "blau", "the big red dog in the house"]
 
@@ -78,7 +78,7 @@ def test_dropped_layer_variant_is_distilled_on_the_source_training_data(exported
 
 
 def test_xlt_evaluate_scores_a_variant_with_speed_and_size(exported, toy_jsonl, tmp_path):
-    from xlt.evaluate.evaluate_saved import evaluate_saved
+    from xlt.finetune.evaluate_saved import evaluate_saved
 
     results = evaluate_saved(exported["onnx-int8"], f"jsonl:{toy_jsonl}/{{lang}}.jsonl", languages=["en", "de"],
                              output=tmp_path / "eval", speed=True)

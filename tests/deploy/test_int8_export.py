@@ -8,9 +8,9 @@ import torch
 
 from xlt.deploy.gptq import gptq_round, gptq_round_linear_layers, input_hessians, int8_grid_scale
 from xlt.deploy.smooth_quant import SmoothedLinear
-from xlt.deploy.variant import read_variant
 from xlt.finetune.load import load_saved
-from xlt.finetune.predict import predict_logits
+from xlt.model.predict import predict_logits
+from xlt.model.variant import read_variant
 
 from .test_smooth_quant import TEXTS, with_outlier_channel
 
@@ -53,7 +53,7 @@ def test_gptq_rounds_the_encoder_layers_and_leaves_the_pooled_head(tiny_run):
 
 def test_int8_keeps_the_candidate_closest_to_fp32_and_says_why(tiny_run, tmp_path):
     from xlt.deploy.int8_export import export_int8
-    from xlt.deploy.onnx_model import OnnxClassifier
+    from xlt.model.onnx_model import OnnxClassifier
 
     saved = with_outlier_channel(tiny_run)
     model, tok = saved.model, saved.tokenizer

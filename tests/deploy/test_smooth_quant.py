@@ -9,7 +9,7 @@ import torch
 
 from xlt.deploy.smooth_quant import SmoothedLinear, input_channel_maxima, smooth_outlier_layers
 from xlt.finetune.load import load_saved
-from xlt.finetune.predict import predict_logits
+from xlt.model.predict import predict_logits
 
 TEXTS = ["red cat", "la maison bleu", "der hund", "blau", "the big red dog in the house", "soleil"]
 

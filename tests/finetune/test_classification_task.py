@@ -8,9 +8,9 @@ import pytest
 from datasets import Dataset
 
 from xlt.errors import DataError
-from xlt.finetune.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
-from xlt.finetune.predict import predict_logits
 from xlt.finetune.tasks import ClassificationTask, get_task
+from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
+from xlt.model.predict import predict_logits
 from xlt.model.spec import ModelSpec
 
 from .conftest import TEXTS

@@ -10,8 +10,12 @@ import pytest
 from xlt.corpus.config import DataConfig
 from xlt.corpus.schema import make_dataset
 from xlt.finetune.few_shot import sample_k_per_class, t_interval, target_pool
+from xlt.finetune.tasks import get_task
 
 from .test_train import toy_config
+
+CLASSIFICATION = get_task("classification")
+BY_LABEL = CLASSIFICATION.few_shot_classes
 
 
 def pool_with_test_items():
@@ -25,7 +29,7 @@ def test_sampler_never_draws_a_test_item(k) -> None:
     pool = pool_with_test_items()
     test_ids = {f"i{n}" for n in range(0, 60, 2)}  # half of the pool is test items
     for seed in range(20):
-        drawn = sample_k_per_class(pool, k, seed, "classification", test_ids)
+        drawn = sample_k_per_class(pool, k, seed, BY_LABEL, test_ids)
         assert not set(drawn["id"]) & test_ids
         counts = Counter(drawn["label"])
         available = Counter(label for i, label in zip(pool["id"], pool["label"], strict=True) if i not in test_ids)
@@ -34,16 +38,16 @@ def test_sampler_never_draws_a_test_item(k) -> None:
 
 def test_sampler_depends_on_seed_and_k_zero_is_empty() -> None:
     pool = pool_with_test_items()
-    draws = {tuple(sample_k_per_class(pool, 2, seed, "classification", set())["id"]) for seed in range(5)}
+    draws = {tuple(sample_k_per_class(pool, 2, seed, BY_LABEL, set())["id"]) for seed in range(5)}
     assert len(draws) > 1
-    assert len(sample_k_per_class(pool, 0, 0, "classification", set())) == 0
+    assert len(sample_k_per_class(pool, 0, 0, BY_LABEL, set())) == 0
 
 
 def test_tagging_classes_are_tag_types() -> None:
     pool = make_dataset({"id": ["1", "2", "3", "4"], "lang": ["de"] * 4,
                          "tokens": [["a", "b"]] * 4,
                          "tags": [["B-PER", "O"], ["B-LOC", "I-LOC"], ["O", "O"], ["B-PER", "B-LOC"]]})
-    drawn = sample_k_per_class(pool, 1, 0, "tagging", exclude_ids={"4"})
+    drawn = sample_k_per_class(pool, 1, 0, get_task("tagging").few_shot_classes, exclude_ids={"4"})
     kinds = Counter(kind for tags in drawn["tags"] for kind in {t[2:] for t in tags if t != "O"})
     assert kinds == {"PER": 1, "LOC": 1} and "4" not in drawn["id"]
 

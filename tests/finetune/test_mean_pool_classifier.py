@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 import torch
 
-from xlt.finetune.heads.mean_pool_classifier import MeanPoolingForSequenceClassification, mean_pool
 from xlt.finetune.load import load_saved
 from xlt.finetune.save import save_model
 from xlt.finetune.tasks import ClassificationTask
-from xlt.model.builtin import MODEL_CARD_FILE
+from xlt.model.card import MODEL_CARD_FILE
+from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassification, mean_pool
 from xlt.model.spec import ModelSpec
 
 from .conftest import TEXTS

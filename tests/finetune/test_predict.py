@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from xlt.finetune.predict import predict_logits
 from xlt.model.embed import length_sorted_batches
+from xlt.model.predict import predict_logits
 
 from .conftest import TEXTS
 

@@ -9,9 +9,9 @@ import torch
 from torch import nn
 
 from xlt.errors import ConfigError
-from xlt.finetune.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
 from xlt.finetune.strategies import STRATEGIES, make_strategy, parameter_counts
 from xlt.finetune.strategies.freeze import FreezeConfig
+from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
 
 from .conftest import TEXTS
 

@@ -13,13 +13,13 @@ import pytest
 import torch
 
 from xlt.errors import ConfigError
-from xlt.finetune.language_adapter import train_language_adapter
 from xlt.finetune.load import load_saved
 from xlt.finetune.save import DELTA_FILE, DELTA_WEIGHTS, save_delta, save_model
 from xlt.finetune.strategies import STRATEGIES, make_strategy
 from xlt.finetune.tasks import get_task
 from xlt.model.loader import load_encoder
 from xlt.model.spec import ModelSpec
+from xlt.pretrain.language_adapter import train_language_adapter
 
 from .conftest import TEXTS
 

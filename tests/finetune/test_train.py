@@ -11,8 +11,8 @@ import pytest
 
 from xlt.errors import ConfigError, DataError
 from xlt.finetune.config import TrainConfig
-from xlt.finetune.interrupt import GracefulInterrupt, TrainingInterrupted
 from xlt.finetune.train import train
+from xlt.interrupt import GracefulInterrupt, TrainingInterrupted
 
 
 def toy_config(tiny_model: Path, toy_data: Path, out: Path, **overrides) -> TrainConfig:

@@ -87,7 +87,7 @@ def test_pos_style_tags_are_scored_by_word_accuracy_and_unseen_tags_do_not_crash
 
 
 def test_a_saved_tagging_run_evaluates_on_new_files(tiny_model, ner_data, tmp_path):
-    from xlt.evaluate.evaluate_saved import evaluate_saved
+    from xlt.finetune.evaluate_saved import evaluate_saved
 
     cfg = TrainConfig.validated({
         "name": "ner", "task": "tagging", "output_dir": str(tmp_path / "runs"),

@@ -87,10 +87,11 @@ def test_translate_train_trains_one_model_on_source_plus_translations(tiny_model
 
 
 def test_tagging_refuses_translation_modes(tiny_model, tmp_path):
+    from xlt.finetune.tasks import get_task
     from xlt.finetune.translate_modes import check_supported
     from xlt.translate.settings import TranslateSettings
 
     with pytest.raises(ConfigError, match="not supported for task 'tagging'"):
-        check_supported("tagging", TranslateSettings(test={"de": "apertium:deu-eng"}), ["en"])
+        check_supported(get_task("tagging"), TranslateSettings(test={"de": "apertium:deu-eng"}), ["en"])
     with pytest.raises(ConfigError, match="not supported for task 'qa'"):
-        check_supported("qa", TranslateSettings(train={"de": "apertium:eng-deu"}), ["en"])
+        check_supported(get_task("qa"), TranslateSettings(train={"de": "apertium:eng-deu"}), ["en"])

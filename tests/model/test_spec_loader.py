@@ -9,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from xlt.errors import ModelError
+from xlt.model.card import ModelCard
 from xlt.model.loader import load_encoder, load_tokenizer
 from xlt.model.spec import ModelSpec
 
@@ -36,7 +37,7 @@ def test_folder_with_a_card(card_folder: Path) -> None:
 def test_hub_id_and_folder_without_card(tmp_path: Path) -> None:
     for name in ("intfloat/multilingual-e5-small", str(tmp_path)):
         spec = ModelSpec(name=name)
-        assert spec.card() == {}
+        assert spec.card() == ModelCard()
         assert spec.resolved_prefix() == "" and spec.resolved_pooling() == "mean"
         texts = ["a", "b"]
         out = spec.apply_prefix(texts)

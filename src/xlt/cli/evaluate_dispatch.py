@@ -1,4 +1,4 @@
-"""``xlt evaluate``'s dispatch: a saved task model (:func:`~xlt.evaluate.evaluate_saved.evaluate_saved`),
+"""``xlt evaluate``'s dispatch: a saved task model (:func:`~xlt.finetune.evaluate_saved.evaluate_saved`),
 ``--task retrieval`` on any model (:func:`~xlt.evaluate.retrieval_run.run_retrieval`), or ``--task translation``
 on an external system's output files (:func:`~xlt.evaluate.score_translations.score_translation_files`)."""
 
@@ -42,6 +42,6 @@ def evaluate_command(run_or_model: str | None, data: str | None, *, languages: l
     if not Path(run_or_model).exists():
         raise ConfigError(f"{run_or_model}: no such run or model folder (a built-in model name needs "
                           "--task retrieval; fine-tune it first with xlt train)")
-    from xlt.evaluate.evaluate_saved import evaluate_saved
+    from xlt.finetune.evaluate_saved import evaluate_saved
 
     evaluate_saved(run_or_model, data, languages=languages, baselines=baselines, output=output, speed=speed)

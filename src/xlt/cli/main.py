@@ -115,7 +115,7 @@ def demo(
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Train on English built-in emoji-groups, evaluate zero-shot on 13 languages with both baselines."""
-    from xlt.demo import demo_config
+    from xlt.cli.demo import demo_config
     from xlt.finetune.train import train as run_training
 
     setup_logging(verbose)

@@ -22,7 +22,7 @@ import torch
 from torch import nn
 
 from xlt.errors import ConfigError, ModelError
-from xlt.finetune.predict import predict_logits
+from xlt.model.predict import predict_logits
 
 log = logging.getLogger("xlt")
 

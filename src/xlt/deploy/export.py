@@ -11,14 +11,15 @@ import logging
 import shutil
 from pathlib import Path
 
-from xlt.deploy.variant import FORMATS, VARIANT_FILE, VariantCard, read_variant, variant_name
 from xlt.errors import ConfigError, ModelError
+from xlt.finetune.load import load_saved
+from xlt.finetune.tasks import deployable_tasks, get_task
 from xlt.io import atomic_path, write_json
-from xlt.model.builtin import MODEL_CARD_FILE
+from xlt.model.card import MODEL_CARD_FILE, ModelCard
+from xlt.model.variant import FORMATS, VARIANT_FILE, VariantCard, read_variant, variant_name
 from xlt.run_folder import RunFolder
 
 log = logging.getLogger("xlt")
-SUPPORTED_TASKS = ("classification",)
 
 
 def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str | None = None,
@@ -34,8 +35,6 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
     calibrate SmoothQuant and GPTQ, and the int8 graph closest to fp32 is kept (:mod:`xlt.deploy.int8_export`;
     0: plain dynamic quantisation).
     """
-    from xlt.finetune.load import load_saved
-
     if fmt not in FORMATS:
         raise ConfigError(f"unknown export format {fmt!r}; choose one of {list(FORMATS)}")
     if quantize not in (None, "int8"):
@@ -51,9 +50,9 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
     if source is not None:  # a distilled torch variant -> ONNX/int8 without distilling again
         run = RunFolder.find(model_dir.parent.parent) if model_dir.parent.name == "exports" else None
     saved = load_saved(model_dir)
-    if saved.task not in SUPPORTED_TASKS:
-        raise ModelError(f"export supports {list(SUPPORTED_TASKS)} models so far; {model_dir} is a "
-                         f"{saved.task!r} model")
+    if not get_task(saved.task).deployable:
+        raise ModelError(f"export supports the deployable tasks ({', '.join(deployable_tasks())}) so far; "
+                         f"{model_dir} is a {saved.task!r} model")
     model, distillation = saved.model, source.distillation if source else None
     if source is not None:
         drop_layers = source.drop_layers
@@ -71,7 +70,7 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
     with atomic_path(target) as tmp:
         tmp.mkdir(parents=True)
         if fmt == "torch":
-            from xlt.finetune.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
+            from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
 
             if isinstance(model, MeanPoolingForSequenceClassification):  # as finetune/save.py: plain HF loads it
                 type(model).register_for_auto_class("AutoModelForSequenceClassification")
@@ -103,8 +102,7 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
         if source_card.is_file():
             shutil.copyfile(source_card, tmp / MODEL_CARD_FILE)
         else:
-            write_json(tmp / MODEL_CARD_FILE, {"task": saved.task, "prefix": prefix,
-                                              "max_length": saved.spec.max_length})
+            ModelCard(task=saved.task, prefix=prefix, max_length=saved.spec.max_length).write(tmp)
         write_json(tmp / VARIANT_FILE, json.loads(card.model_dump_json()))
     log.info("exported %s", target)
     return target
@@ -113,7 +111,6 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
 def _calibration_texts(run: RunFolder | None, saved, n_texts: int, model_dir: Path):
     """(calibration, check) inputs for int8 from the run's source training split, or (None, None)."""
     from xlt.finetune.config import TrainConfig
-    from xlt.finetune.tasks.classification import input_texts
 
     if not n_texts:
         return None, None
@@ -122,7 +119,7 @@ def _calibration_texts(run: RunFolder | None, saved, n_texts: int, model_dir: Pa
                     "calibrate on (export from the run folder)", model_dir)
         return None, None
     train = TrainConfig.from_yaml(run.config).data.load()["train"].shuffle(seed=0)
-    texts, pairs = input_texts(train, saved.spec)
+    texts, pairs = get_task(saved.task).model_inputs(train, saved.spec)
     calibration = (texts[:n_texts], pairs[:n_texts] if pairs else None)
     check = (texts[n_texts:2 * n_texts], pairs[n_texts:2 * n_texts] if pairs else None) if len(texts) > n_texts \
         else None
@@ -132,11 +129,10 @@ def _calibration_texts(run: RunFolder | None, saved, n_texts: int, model_dir: Pa
 def _pruned_and_distilled(run: RunFolder, saved, n: int, epochs: float, learning_rate: float, seed: int):
     from xlt.deploy.drop_layers import distill, drop_top_layers
     from xlt.finetune.config import TrainConfig
-    from xlt.finetune.tasks.classification import input_texts
 
     config = TrainConfig.from_yaml(run.config)
     train = config.data.load()["train"]
-    texts, pairs = input_texts(train, saved.spec)
+    texts, pairs = get_task(saved.task).model_inputs(train, saved.spec)
     label2id = saved.model.config.label2id
     labels = [label2id[label] for label in train["label"]]
     student = drop_top_layers(saved.model, n)

@@ -38,8 +38,8 @@ def _quantized(model, tokenizer, target: Path, prefix: str) -> Path:
 
 
 def _logit_mse(path: Path, config, tokenizer, reference: np.ndarray, texts, pairs, max_length: int) -> float:
-    from xlt.deploy.onnx_model import OnnxClassifier
-    from xlt.finetune.predict import predict_logits
+    from xlt.model.onnx_model import OnnxClassifier
+    from xlt.model.predict import predict_logits
 
     logits = predict_logits(OnnxClassifier(path, config), tokenizer, texts, pairs, max_length=max_length,
                             desc="int8 check")
@@ -71,7 +71,7 @@ def export_int8(model, tokenizer, target: Path, *, prefix: str = "", max_length:
     ``calibration`` (texts, text pairs or None), already prefixed: the inputs SmoothQuant and GPTQ measure;
     ``check``: different inputs on which the candidates are compared with fp32 (default: the calibration ones).
     """
-    from xlt.finetune.predict import predict_logits
+    from xlt.model.predict import predict_logits
 
     if calibration is None:
         _quantized(model, tokenizer, target, prefix)

@@ -12,10 +12,10 @@ import statistics
 from collections import Counter
 from pathlib import Path
 
-from xlt.deploy.speed import latencies_ms, speed_sample, throughput, weights_size_mb
-from xlt.deploy.variant import read_variant
 from xlt.errors import ConfigError
+from xlt.evaluate.speed import latencies_ms, speed_sample, throughput, weights_size_mb
 from xlt.io import write_json, write_text
+from xlt.model.variant import read_variant
 from xlt.run_folder import RunFolder
 
 BASE_NAME = "torch-fp32"
@@ -36,10 +36,10 @@ def compare_variants(run_dir: str | Path, *, names: list[str] | None = None, spe
 
     ``limit`` keeps the first N test rows per language (for a quick look; the table says so).
     """
-    from xlt.evaluate.evaluate_saved import evaluate_saved
     from xlt.finetune.config import TrainConfig
+    from xlt.finetune.evaluate_saved import evaluate_saved
     from xlt.finetune.load import load_saved
-    from xlt.finetune.tasks.classification import input_texts
+    from xlt.finetune.tasks import get_task
 
     run = RunFolder.find(run_dir)
     if run is None:
@@ -75,7 +75,7 @@ def compare_variants(run_dir: str | Path, *, names: list[str] | None = None, spe
     loaded = {name: load_saved(path) for name, path in variants.items()}
     any_saved = next(iter(loaded.values()))
     by_lang: dict[str, list[str]] = {}
-    for text, lang in zip(input_texts(test, any_saved.spec)[0], test["lang"], strict=True):
+    for text, lang in zip(get_task(any_saved.task).model_inputs(test, any_saved.spec)[0], test["lang"], strict=True):
         by_lang.setdefault(lang, []).append(text)
     sample = speed_sample(by_lang, speed_texts)
     tps: dict[str, list[float]] = {n: [] for n in loaded}

@@ -19,6 +19,7 @@ import copy
 import logging
 import math
 import tempfile
+from collections.abc import Callable
 from statistics import fmean, stdev
 from typing import Any
 
@@ -48,26 +49,18 @@ class FewShotConfig(BaseModel):
     test_limit: int | None = None  # score on a fixed random sample of this many test rows per language
 
 
-def classes_of(task_name: str, row: dict) -> set[str]:
-    """The classes an example counts for: its label, its tag types, or one class for QA."""
-    if task_name == "classification":
-        return {str(row["label"])}
-    if task_name == "tagging":
-        return {t.split("-", 1)[1] if t[:2] in ("B-", "I-") else t for t in row["tags"]} - {"O"}
-    return {"*"}
-
-
-def sample_k_per_class(pool: datasets.Dataset, k: int, seed: int, task_name: str,
+def sample_k_per_class(pool: datasets.Dataset, k: int, seed: int, classes_of: Callable[[dict], set[str]],
                        exclude_ids: set[str]) -> datasets.Dataset:
     """Up to ``k`` examples per class from ``pool``, never one whose id is in ``exclude_ids`` (test items).
 
+    ``classes_of(row)`` names the classes an example counts for (a task's ``few_shot_classes``).
     Classes are visited in sorted order; an example already drawn for one class also counts for the
     others it has. Fewer than ``k`` are drawn where the pool has fewer.
 
     >>> from xlt.corpus.schema import make_dataset
     >>> pool = make_dataset({"id": list("abcdef"), "lang": ["de"] * 6, "text": list("xxxxxx"),
     ...                      "label": ["p", "p", "p", "n", "n", "n"]})
-    >>> drawn = sample_k_per_class(pool, 2, seed=0, task_name="classification", exclude_ids={"a", "d"})
+    >>> drawn = sample_k_per_class(pool, 2, seed=0, classes_of=lambda row: {row["label"]}, exclude_ids={"a", "d"})
     >>> sorted(drawn["label"]), set(drawn["id"]) & {"a", "d"}
     (['n', 'n', 'p', 'p'], set())
     """
@@ -80,7 +73,7 @@ def sample_k_per_class(pool: datasets.Dataset, k: int, seed: int, task_name: str
     rows = [pool[i] for i in order]
     by_class: dict[str, list[int]] = {}
     for position, row in enumerate(rows):
-        for cls in classes_of(task_name, row):
+        for cls in classes_of(row):
             by_class.setdefault(cls, []).append(position)
     chosen: list[int] = []
     count: dict[str, int] = {}
@@ -92,7 +85,7 @@ def sample_k_per_class(pool: datasets.Dataset, k: int, seed: int, task_name: str
             if position not in taken:
                 taken.add(position)
                 chosen.append(position)
-                for c in classes_of(task_name, rows[position]):
+                for c in classes_of(rows[position]):
                     count[c] = count.get(c, 0) + 1
     drawn = pool.select([order[p] for p in sorted(chosen)])
     leaked = set(values(drawn, ID)) & exclude_ids
@@ -191,7 +184,7 @@ def run_few_shot(cfg: FewShotConfig, *, model, strategy, task, tokenizer, spec, 
             scores, sizes = [], []
             for seed in seeds:
                 trained = model if k == 0 else copy.deepcopy(model)
-                sample = sample_k_per_class(pools[lang], k, seed, task.name, test_ids)
+                sample = sample_k_per_class(pools[lang], k, seed, task.few_shot_classes, test_ids)
                 strategy.activate_language(trained, lang)
                 if k > 0:
                     trained.train()
@@ -303,8 +296,7 @@ def few_shot_for_run(run_root, few_shot: FewShotConfig, output=None) -> dict[str
 
     run, config, saved, task, strategy, model = reload_for_training(run_root)
     test = config.data.load()["test"]
-    labels = [saved.model.config.id2label[i] for i in range(len(saved.model.config.id2label))] \
-        if task.name != "qa" else []
+    labels = task.saved_labels(saved.model)
     out = Path(output) if output else run.root / "few-shot"
     metrics = json.loads(run.metrics.read_text("utf-8"))
     info = json.loads(run.run_info.read_text("utf-8")) if run.run_info.is_file() else {}

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xlt.finetune.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
 from xlt.io import atomic_path, write_json
-from xlt.model.builtin import MODEL_CARD_FILE
+from xlt.model.card import ModelCard
+from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
 from xlt.model.spec import ModelSpec
 
 
@@ -20,11 +20,8 @@ def save_model(model, tokenizer, target: Path, *, spec: ModelSpec, task: str,
     with atomic_path(target) as tmp:
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
-        write_json(tmp / MODEL_CARD_FILE, {
-            "base_model": spec.name, "prefix": spec.resolved_prefix(), "pooling": spec.resolved_pooling(),
-            "max_length": spec.max_length, "task": task, "task_options": task_options or {},
-            "source_languages": source_languages,
-        })
+        ModelCard.for_spec(spec, task=task, task_options=task_options or {},
+                           source_languages=source_languages).write(tmp)
     return target
 
 
@@ -49,9 +46,6 @@ def save_delta(model, strategy, target: Path, *, spec: ModelSpec, task: str, lab
             "base_model": spec.name, "strategy": strategy.config.model_dump(mode="json"), "labels": labels,
             "parameters": sum(t.numel() for t in state.values()),
         })
-        write_json(tmp / MODEL_CARD_FILE, {
-            "base_model": spec.name, "prefix": spec.resolved_prefix(), "pooling": spec.resolved_pooling(),
-            "max_length": spec.max_length, "task": task, "task_options": task_options or {},
-            "source_languages": source_languages, "delta": True,
-        })
+        ModelCard.for_spec(spec, task=task, task_options=task_options or {},
+                           source_languages=source_languages, delta=True).write(tmp)
     return target

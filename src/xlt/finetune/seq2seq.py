@@ -14,9 +14,9 @@ from datetime import datetime, timezone
 
 import torch
 
-from xlt.finetune.interrupt import GracefulInterrupt, TrainingInterrupted
+from xlt.interrupt import GracefulInterrupt, TrainingInterrupted
 from xlt.io import write_json
-from xlt.model.builtin import MODEL_CARD_FILE
+from xlt.model.card import ModelCard
 
 log = logging.getLogger("xlt")
 
@@ -117,8 +117,6 @@ def _save(model, tokenizer, run, config, task, directions: list[str]) -> None:
     with atomic_path(run.model) as tmp:
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
-        write_json(tmp / MODEL_CARD_FILE, {
-            "base_model": config.model.name, "prefix": config.model.resolved_prefix(),
-            "max_length": config.model.max_length, "task": task.name, "task_options": config.task_options,
-            "source_languages": directions,
-        })
+        ModelCard(base_model=config.model.name, prefix=config.model.resolved_prefix(),
+                  max_length=config.model.max_length, task=task.name, task_options=config.task_options,
+                  source_languages=directions).write(tmp)

@@ -28,12 +28,12 @@ from transformers import (
 from xlt.errors import ConfigError
 from xlt.finetune.config import TrainConfig
 from xlt.finetune.distributed import is_main_process, num_processes, use_cpu, wait_for_everyone
-from xlt.finetune.interrupt import GracefulInterrupt, TrainingInterrupted
 from xlt.finetune.save import save_delta, save_model
 from xlt.finetune.strategies import make_strategy, parameter_counts
 from xlt.finetune.tasks import get_task
 from xlt.finetune.tracking import check_report_to, tracking_env
 from xlt.finetune.translate_modes import check_supported, mode_rows, translate_train_data, translation_systems
+from xlt.interrupt import GracefulInterrupt, TrainingInterrupted
 from xlt.io import write_json, write_text
 from xlt.model.loader import load_encoder, load_tokenizer
 from xlt.run_folder import RunFolder
@@ -84,7 +84,7 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
     own = task.train_run(config, run, data, resume=resume)  # e.g. translation: a seq2seq model, its own loop
     if own is not None:
         return own
-    check_supported(task.name, config.translate, source_languages)
+    check_supported(task, config.translate, source_languages)
     if config.translate.augment_train:  # the translate-train model: source rows + their translations
         data["train"] = translate_train_data(data["train"], config.translate)
     dev = data["dev"]  # source languages only, unless data.dev_languages and select_on_target say otherwise

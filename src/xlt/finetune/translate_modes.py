@@ -27,15 +27,15 @@ from xlt.translate.settings import TranslateSettings
 
 log = logging.getLogger("xlt")
 
-SUPPORTED_TASKS = ("classification",)
 MODES = ("translate-test", "translate-train")
 
 
-def check_supported(task_name: str, settings: TranslateSettings, source_languages: list[str]) -> None:
+def check_supported(task, settings: TranslateSettings, source_languages: list[str]) -> None:
+    """Translate modes need a task whose labels survive translating the input (``task.translatable``)."""
     if not settings.enabled:
         return
-    if task_name not in SUPPORTED_TASKS:
-        raise ConfigError(f"translate-test/translate-train are not supported for task {task_name!r}: its labels "
+    if not task.translatable:
+        raise ConfigError(f"translate-test/translate-train are not supported for task {task.name!r}: its labels "
                           "would have to be projected onto the translation (word alignment for tags, answer "
                           "spans for QA), which xlt does not do. Remove the translate: section.")
     if len(source_languages) != 1:
@@ -123,7 +123,7 @@ def translation_systems(config, run, task, model, tokenizer, test: Dataset,
     settings: TranslateSettings = config.translate
     if settings.augment_train or not settings.enabled:
         return {}
-    check_supported(task.name, settings, source_languages)
+    check_supported(task, settings, source_languages)
     systems: dict[str, dict[str, list]] = {}
     if settings.test:
         systems["translate-test"] = translate_test_predictions(task, model, tokenizer, config.model, test, settings,

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xlt.errors import ModelError
+from xlt.model.card import MODEL_CARD_FILE, ModelCard
 
 BUILTIN_PREFIX = "builtin:"
-MODEL_CARD_FILE = "xlt_model.json"
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,6 @@ def provision(name: str = DEFAULT_MODEL, *, force: bool = False) -> Path:
     target = builtin_path(name)
     if (target / "config.json").is_file() and not force:
         return target
-    card = {"name": BUILTIN_PREFIX + model.name, "prefix": model.prefix, "pooling": model.pooling,
-            "description": model.description, "license": model.license}
+    card = ModelCard(name=BUILTIN_PREFIX + model.name, prefix=model.prefix, pooling=model.pooling,
+                     description=model.description, license=model.license).model_dump(exclude_none=True)
     return model.convert(model.source(), target, card)

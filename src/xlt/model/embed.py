@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from xlt.finetune.heads.mean_pool_classifier import mean_pool
+from xlt.model.pooling import mean_pool
 
 
 def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> Iterator[np.ndarray]:

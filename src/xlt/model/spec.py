@@ -12,12 +12,10 @@ inputs the same way.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from pydantic import BaseModel, ConfigDict
 
-from xlt.model.builtin import BUILTIN_PREFIX, MODEL_CARD_FILE, builtin_model
+from xlt.model.builtin import BUILTIN_PREFIX, builtin_model
+from xlt.model.card import ModelCard
 
 
 class ModelSpec(BaseModel):
@@ -34,19 +32,19 @@ class ModelSpec(BaseModel):
     def is_builtin(self) -> bool:
         return self.name.startswith(BUILTIN_PREFIX)
 
-    def card(self) -> dict:
-        """The xlt model card: for built-ins from the registry, for folders from ``xlt_model.json``."""
+    def card(self) -> ModelCard:
+        """The xlt model card: for built-ins from the registry, for folders from ``xlt_model.json``
+        (an empty card where there is none)."""
         if self.is_builtin:
             model = builtin_model(self.name)
-            return {"prefix": model.prefix, "pooling": model.pooling}
-        card_file = Path(self.name) / MODEL_CARD_FILE
-        return json.loads(card_file.read_text("utf-8")) if card_file.is_file() else {}
+            return ModelCard(prefix=model.prefix, pooling=model.pooling)
+        return ModelCard.read(self.name) or ModelCard()
 
     def resolved_prefix(self) -> str:
-        return self.prefix if self.prefix is not None else self.card().get("prefix", "")
+        return self.prefix if self.prefix is not None else self.card().prefix
 
     def resolved_pooling(self) -> str:
-        return self.pooling or self.card().get("pooling", "mean")
+        return self.pooling or self.card().pooling or "mean"
 
     def apply_prefix(self, texts: list[str]) -> list[str]:
         prefix = self.resolved_prefix()

@@ -271,10 +271,10 @@ def extend_vocabulary(model: str | Path, texts: Sequence[str], out: str | Path, 
             emb[i] = rows[p]
     encoder.save_pretrained(out)
     new_tokenizer.save_pretrained(out)
-    card = dict(spec.card())
-    card.update({"name": str(out), "description": f"{model} with {len(pieces)} {lang or 'target'}-language pieces "
-                 f"added ({init} initialisation)"})
-    write_json(out / "xlt_model.json", card)
+    card = spec.card().model_copy(update={
+        "name": str(out), "description": f"{model} with {len(pieces)} {lang or 'target'}-language pieces "
+        f"added ({init} initialisation)"})
+    card.write(out)
 
     report = Extension(added=new_ids, old_pieces={p: [v for v, _ in o] for p, o in old_pieces.items()}, init=init,
                        mean_fallback=fallback, details=details)

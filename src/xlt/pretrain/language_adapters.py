@@ -1,7 +1,7 @@
 """``xlt pretrain`` with ``language_adapters:``: MAD-X language adapters instead of an updated encoder.
 
 For every language of the ``mlm`` objective's data, one bottleneck adapter is trained with masked language
-modelling while the encoder stays frozen (:func:`xlt.finetune.language_adapter.train_language_adapter`). The run
+modelling while the encoder stays frozen (:func:`xlt.pretrain.language_adapter.train_language_adapter`). The run
 folder then holds ``language_adapters/<lang>/`` (weights + card) and a report whose last lines are the
 ``strategy:`` block the ``madx`` strategy takes::
 
@@ -24,8 +24,8 @@ from pathlib import Path
 
 import yaml
 
-from xlt.finetune.language_adapter import ADAPTER_CARD, train_language_adapter
 from xlt.io import write_json, write_text
+from xlt.pretrain.language_adapter import ADAPTER_CARD, train_language_adapter
 
 log = logging.getLogger("xlt")
 

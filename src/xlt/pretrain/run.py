@@ -20,7 +20,7 @@ from transformers import TrainingArguments, set_seed
 from transformers.trainer_utils import get_last_checkpoint
 
 from xlt.errors import ConfigError
-from xlt.finetune.interrupt import GracefulInterrupt, TrainingInterrupted
+from xlt.interrupt import GracefulInterrupt, TrainingInterrupted
 from xlt.io import write_text
 from xlt.model.loader import load_encoder, load_tokenizer
 from xlt.model.spec import ModelSpec

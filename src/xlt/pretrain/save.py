@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xlt.io import atomic_path, write_json
-from xlt.model.builtin import MODEL_CARD_FILE
+from xlt.io import atomic_path
+from xlt.model.card import ModelCard
 from xlt.model.spec import ModelSpec
 
 
@@ -14,8 +14,5 @@ def save_pretrained_model(model, tokenizer, target: Path, *, spec: ModelSpec, ex
     with atomic_path(target) as tmp:
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
-        write_json(tmp / MODEL_CARD_FILE, {
-            "base_model": spec.name, "prefix": spec.resolved_prefix(), "pooling": spec.resolved_pooling(),
-            "max_length": spec.max_length, **extra,
-        })
+        ModelCard.for_spec(spec, **extra).write(tmp)
     return target

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from xlt.deploy.variant import read_variant
+from xlt.model.variant import read_variant
 
 
 def _scores_file(model_dir: Path, run_root: Path | None) -> tuple[Path | None, str | None]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from xlt.errors import ModelError
+from xlt.finetune.tasks import deployable_tasks, get_task
 from xlt.run_folder import RunFolder
 
 
@@ -32,9 +33,9 @@ class Predictor:
         self.path = run.model if run else Path(path)
         self.run = run
         self.saved = load_saved(self.path)
-        if self.saved.task != "classification":
-            raise ModelError(f"xlt serve answers classification models so far; {self.path} is a "
-                             f"{self.saved.task!r} model")
+        if not get_task(self.saved.task).deployable:
+            raise ModelError(f"xlt serve answers the deployable tasks ({', '.join(deployable_tasks())}) so far; "
+                             f"{self.path} is a {self.saved.task!r} model")
         self.labels = [self.saved.model.config.id2label[i] for i in range(self.saved.model.config.num_labels)]
         self.batch_size = batch_size
 
@@ -47,7 +48,7 @@ class Predictor:
         return "/".join(parts[-3::2]) if len(parts) >= 3 and parts[-2] == "exports" else self.path.name
 
     def predict(self, texts: list[str]) -> list[Scored]:
-        from xlt.finetune.predict import predict_logits
+        from xlt.model.predict import predict_logits
 
         spec = self.saved.spec
         logits = predict_logits(self.saved.model, self.saved.tokenizer, spec.apply_prefix(list(texts)),

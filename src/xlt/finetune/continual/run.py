@@ -129,8 +129,8 @@ def _sample(ds: datasets.Dataset, n: int, seed: int) -> datasets.Dataset:
 def run_continual(config: ContinualConfig) -> dict[str, Any]:
     """Train ``config.base_run`` further on ``config.data`` once per mitigation; write report and JSON."""
     from xlt.finetune.few_shot import reload_for_training
-    from xlt.finetune.strategies.adapter import add_adapter, set_active, slots
-    from xlt.finetune.strategies.base import freeze
+    from xlt.model.bottleneck_adapter import add_adapter, set_active, slots
+    from xlt.model.parts import freeze
 
     base, base_config, saved, task, strategy, model0 = reload_for_training(config.base_run)
     old, new = base_config.data.load(), config.data.load()
@@ -145,8 +145,8 @@ def run_continual(config: ContinualConfig) -> dict[str, Any]:
     new_languages = sorted(set(values(new["train"], LANG)))
     if set(new_languages) & set(old_languages):
         raise ConfigError(f"continual: new languages {new_languages} overlap the base run's {old_languages}")
-    labels = [saved.model.config.id2label[i] for i in range(len(saved.model.config.id2label))]
-    unknown = sorted({str(x) for x in task.labels(new["train"])} - set(labels)) if task.name != "qa" else []
+    labels = task.saved_labels(saved.model)
+    unknown = sorted({str(x) for x in task.labels(new["train"])} - set(labels))
     task.use_labels(labels)
     if unknown:
         raise ConfigError(f"continual: the new data has labels the base run lacks {unknown[:5]}; only a new "

@@ -9,13 +9,8 @@ from __future__ import annotations
 
 from torch import nn
 
-from xlt.finetune.strategies.base import (
-    Strategy,
-    StrategyConfig,
-    embeddings_of,
-    encoder_layers,
-    freeze,
-)
+from xlt.finetune.strategies.base import Strategy, StrategyConfig
+from xlt.model.parts import embeddings_of, encoder_layers, freeze
 
 
 class FreezeConfig(StrategyConfig):

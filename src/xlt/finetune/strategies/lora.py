@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from torch import nn
 
-from xlt.finetune.strategies.base import Strategy, StrategyConfig, encoder_of
+from xlt.finetune.strategies.base import Strategy, StrategyConfig
+from xlt.model.parts import encoder_of
 
 
 def head_module_names(model: nn.Module) -> list[str]:

@@ -2,7 +2,7 @@
 
 Each language has an adapter trained with masked language modelling on unlabelled text of that
 language (``xlt pretrain`` with ``language_adapters:`` in its config, or
-:func:`xlt.finetune.language_adapter.train_language_adapter`). The task adapter trains on
+:func:`xlt.pretrain.language_adapter.train_language_adapter`). The task adapter trains on
 the source-language labels with the *source* language adapter frozen underneath it (stack: language
 adapter, then task adapter, in every block). At evaluation the language adapter is swapped for the
 one of each test language (:meth:`activate_language`); the task adapter and head stay. A test
@@ -27,8 +27,9 @@ from pydantic import Field
 from torch import nn
 
 from xlt.errors import ConfigError
-from xlt.finetune.strategies.adapter import TASK_ADAPTER, adapter_state, add_adapter, set_active
-from xlt.finetune.strategies.base import Strategy, StrategyConfig, encoder_of, freeze
+from xlt.finetune.strategies.base import Strategy, StrategyConfig
+from xlt.model.bottleneck_adapter import TASK_ADAPTER, adapter_state, add_adapter, set_active
+from xlt.model.parts import encoder_of, freeze
 
 
 class MadxConfig(StrategyConfig):
@@ -42,7 +43,7 @@ class MadxConfig(StrategyConfig):
 
 
 def language_adapter_name(lang: str) -> str:
-    from xlt.finetune.language_adapter import language_adapter_name as name
+    from xlt.pretrain.language_adapter import language_adapter_name as name
 
     return name(lang)
 
@@ -58,7 +59,7 @@ class MadxStrategy(Strategy):
                               f"language_adapters ({sorted(c.language_adapters)})")
 
     def _add(self, model: nn.Module, load: bool) -> nn.Module:
-        from xlt.finetune.language_adapter import import_adapter, read_language_adapter
+        from xlt.pretrain.language_adapter import import_adapter, read_language_adapter
 
         self._check()
         c = self.config

@@ -21,7 +21,8 @@ import torch
 from torch import nn
 
 from xlt.errors import ConfigError
-from xlt.finetune.strategies.base import Strategy, StrategyConfig, encoder_of, freeze
+from xlt.finetune.strategies.base import Strategy, StrategyConfig
+from xlt.model.parts import encoder_of, freeze
 
 
 class PromptConfig(StrategyConfig):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from torch import nn
 
-from xlt.finetune.strategies.base import Strategy, StrategyConfig, encoder_layers, encoder_of, freeze
+from xlt.finetune.strategies.base import Strategy, StrategyConfig
+from xlt.model.parts import encoder_layers, encoder_of, freeze
 
 
 class TopConfig(StrategyConfig):

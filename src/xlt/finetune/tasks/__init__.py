@@ -33,4 +33,9 @@ def get_task(name: str, options: dict[str, Any] | None = None) -> Task:
         raise ConfigError(f"task {name!r}: bad task_options {options}: {err}") from err
 
 
-__all__ = ["TASKS", "Task", "get_task"]
+def deployable_tasks() -> list[str]:
+    """The tasks ``xlt export`` and ``xlt serve`` run."""
+    return [name for name, task in TASKS.items() if task.deployable]
+
+
+__all__ = ["TASKS", "Task", "deployable_tasks", "get_task"]

@@ -25,6 +25,12 @@ class Task:
     dev_metric_name: str = "accuracy"
     #: baseline name -> factory(embed, seed); ``embed`` is the task's frozen-feature table
     baselines: ClassVar[dict[str, Callable[[Callable, int], Any]]] = {}
+    #: the transformers Auto class that loads a saved model folder of this task
+    auto_model_class: ClassVar[str] = "AutoModelForSequenceClassification"
+    #: ``xlt export``, ``xlt serve`` and speed measurement can run this task's models
+    deployable: ClassVar[bool] = False
+    #: translate-test / translate-train apply: the labels survive translating the input text
+    translatable: ClassVar[bool] = False
 
     def labels(self, train: Dataset) -> list[str]:
         """The label set, read from the training data (may also fix the metrics, e.g. NER vs POS)."""
@@ -40,9 +46,27 @@ class Task:
     def build_model(self, encoder, labels: list[str], *, dropout: float | None = None):
         raise NotImplementedError
 
+    def load_model(self, path):
+        """A saved model folder of this task, with plain transformers."""
+        import transformers
+
+        return getattr(transformers, self.auto_model_class).from_pretrained(path)
+
+    def saved_labels(self, model) -> list[str]:
+        """The label set a trained model of this task carries (empty for tasks without classes)."""
+        return [model.config.id2label[i] for i in range(len(model.config.id2label))]
+
+    def few_shot_classes(self, row: dict) -> set[str]:
+        """The classes an example counts for when drawing k examples per class (default: one class)."""
+        return {"*"}
+
     def encode(self, ds: Dataset, tokenizer, spec: ModelSpec, label2id: dict[str, int]) -> Dataset:
         """Model inputs with ``labels`` (and ``length`` for length-grouped batches) for the Trainer."""
         raise NotImplementedError
+
+    def model_inputs(self, ds: Dataset, spec: ModelSpec) -> tuple[list[str], list[str] | None]:
+        """The texts (and text pairs) a deployable task's model reads for ``ds``, prefix applied."""
+        raise NotImplementedError(f"task {self.name!r} has no plain-text model inputs")
 
     def collator(self, tokenizer):
         """Pads a batch of :meth:`encode` rows (dynamic padding)."""

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
 
 from datasets import Dataset
 
 from xlt.errors import DataError
 from xlt.evaluate.baselines import FrozenEncoderBaseline, LexicalBaseline
 from xlt.finetune.frozen_features import FrozenFeatures
-from xlt.finetune.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
-from xlt.finetune.predict import predict_logits
 from xlt.finetune.tasks.base import Task
+from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
+from xlt.model.predict import predict_logits
 from xlt.model.spec import ModelSpec
 
 
@@ -29,6 +31,20 @@ class ClassificationTask(Task):
         "lexical": lambda embed, seed: LexicalBaseline(seed=seed),
         "frozen-encoder": lambda embed, seed: FrozenEncoderBaseline(embed, seed=seed),
     }
+    deployable = True
+    translatable = True
+
+    def load_model(self, path):
+        config = json.loads((Path(path) / "config.json").read_text("utf-8"))
+        if MeanPoolingForSequenceClassification.__name__ in (config.get("architectures") or []):
+            return MeanPoolingForSequenceClassification.from_pretrained(path)  # xlt's head, no remote code
+        return super().load_model(path)
+
+    def model_inputs(self, ds: Dataset, spec: ModelSpec) -> tuple[list[str], list[str] | None]:
+        return input_texts(ds, spec)
+
+    def few_shot_classes(self, row: dict) -> set[str]:
+        return {str(row["label"])}
 
     def labels(self, train: Dataset) -> list[str]:
         return sorted(set(train["label"]))

@@ -28,6 +28,10 @@ METRICS = {"mlqa": ("exact_match_mlqa", "qa_f1_mlqa"), "squad": ("exact_match", 
 class QATask(Task):
     name = "qa"
     baselines = {"frozen-encoder": lambda frozen, seed: SpanHeadBaseline(frozen, seed)}
+    auto_model_class = "AutoModelForQuestionAnswering"
+
+    def saved_labels(self, model) -> list[str]:
+        return []  # spans, not classes
 
     def __init__(self, normalisation: Literal["mlqa", "squad"] = "mlqa", doc_stride: int = 128,
                  max_answer_length: int = 30, n_best: int = 20) -> None:

@@ -34,6 +34,11 @@ class TaggingTask(Task):
         "frozen-encoder": lambda embed, seed: TokenProbeBaseline(embed, seed=seed),
         "majority-tag": lambda embed, seed: MajorityTagBaseline(),
     }
+    auto_model_class = "AutoModelForTokenClassification"
+
+    def few_shot_classes(self, row: dict) -> set[str]:
+        """The entity types (or POS tags) of the sentence."""
+        return {t.split("-", 1)[1] if t[:2] in ("B-", "I-") else t for t in row["tags"]} - {"O"}
 
     def __init__(self, tag_map: dict[str, str] | None = None) -> None:
         self.tag_map = tag_map or {}

@@ -45,6 +45,10 @@ class TranslationTask(Task):
     metrics = ("bleu", "chrf")
     primary_metric = "bleu"
     baselines = {"copy-source": lambda embed, seed: CopySource()}
+    auto_model_class = "AutoModelForSeq2SeqLM"
+
+    def saved_labels(self, model) -> list[str]:
+        return []  # free text, not classes
 
     def __init__(self, source_lang: str | None = None, src_lang: str | None = None, tgt_lang: str | None = None,
                  num_beams: int = 4, max_new_tokens: int = 128, no_repeat_ngram_size: int = 0) -> None:

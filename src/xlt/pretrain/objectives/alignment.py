@@ -18,7 +18,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from xlt.finetune.heads.mean_pool_classifier import mean_pool
+from xlt.model.pooling import mean_pool
 from xlt.pretrain.objectives.base import Objective
 
 

@@ -1,6 +1,6 @@
 """Run an exported ONNX classifier with ONNX Runtime behind the interface xlt's prediction code uses.
 
-:func:`xlt.finetune.predict.predict_logits` (and so ``xlt evaluate`` and ``xlt serve``) calls a model as
+:func:`xlt.model.predict.predict_logits` (and so ``xlt evaluate`` and ``xlt serve``) calls a model as
 ``model(**batch).logits`` with a ``config`` holding ``id2label``; this class gives an ONNX Runtime
 session that shape, so every code path that takes a transformers model takes an ONNX variant too.
 """

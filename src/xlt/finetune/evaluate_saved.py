@@ -58,9 +58,11 @@ def evaluate_saved(run_or_model: str | Path, data: str | DataSpec | None, *, lan
                                  RunFolder(target), baselines=fitted, run_info=run_info, seed=seed,
                                  before_language=saved.activate_language)
     if speed:
-        from xlt.deploy.speed import speed_report
+        from xlt.evaluate.speed import speed_report
         from xlt.io import write_json
 
-        results["speed"] = speed_report(saved, model_dir, test)
+        if not task.deployable:
+            raise ConfigError(f"speed measurement covers deployable tasks; {model_dir} is a {task.name!r} model")
+        results["speed"] = speed_report(saved, model_dir, task.model_inputs(test, saved.spec)[0], test["lang"])
         write_json(target / "speed.json", results["speed"])
     return results

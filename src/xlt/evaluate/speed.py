@@ -1,6 +1,6 @@
 """How fast a model predicts: texts per second in batches, and the latency of one text alone.
 
-Both go through :func:`xlt.finetune.predict.predict_logits` (tokenisation included), the path
+Both go through :func:`xlt.model.predict.predict_logits` (tokenisation included), the path
 ``xlt evaluate`` and ``xlt serve`` use, so the numbers compare variants as a user would run them.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from xlt.finetune.predict import predict_logits
+from xlt.model.predict import predict_logits
 
 
 def throughput(model, tokenizer, texts: Sequence[str], *, batch_size: int = 64, max_length: int = 128) -> float:
@@ -56,7 +56,7 @@ def weights_size_mb(model_dir) -> float:
     """Size of the model's weights file(s) in MB: the variant's runtime file, or a saved model's safetensors."""
     from pathlib import Path
 
-    from xlt.deploy.variant import read_variant
+    from xlt.model.variant import read_variant
 
     model_dir = Path(model_dir)
     card = read_variant(model_dir)
@@ -64,15 +64,11 @@ def weights_size_mb(model_dir) -> float:
     return sum(f.stat().st_size for f in files) / 1e6
 
 
-def speed_report(saved, model_dir, test, *, n: int = 256, batch_size: int = 64) -> dict:
-    """Speed and size of a loaded classification model on a language-balanced sample of ``test`` rows."""
-    from xlt.errors import ConfigError
-    from xlt.finetune.tasks.classification import input_texts
-
-    if saved.task != "classification":
-        raise ConfigError(f"speed measurement covers classification models so far, not {saved.task!r}")
+def speed_report(saved, model_dir, texts: Sequence[str], langs: Sequence[str], *, n: int = 256,
+                 batch_size: int = 64) -> dict:
+    """Speed and size of a loaded model on a language-balanced sample of its model ``texts`` (prefixed)."""
     by_lang: dict[str, list[str]] = {}
-    for text, lang in zip(input_texts(test, saved.spec)[0], test["lang"], strict=True):
+    for text, lang in zip(texts, langs, strict=True):
         by_lang.setdefault(lang, []).append(text)
     sample = speed_sample(by_lang, n)
     return {**measure(saved.model, saved.tokenizer, sample, batch_size=batch_size, max_length=saved.spec.max_length),

@@ -12,7 +12,7 @@ task model around the encoder) and ``adapter.json`` (base model, language, setti
 The ``madx`` strategy stacks these under a task adapter. ``xlt pretrain`` trains one per language when its
 config has ``language_adapters:`` (``xlt.pretrain.language_adapters``).
 
->>> from xlt.finetune.language_adapter import train_language_adapter   # doctest: +SKIP
+>>> from xlt.pretrain.language_adapter import train_language_adapter   # doctest: +SKIP
 >>> train_language_adapter("builtin:multilingual-e5-small", texts, "de", "runs/lang-adapters/de")  # doctest: +SKIP
 """
 
@@ -29,9 +29,9 @@ import torch
 from torch import nn
 
 from xlt.errors import ConfigError, DataError
-from xlt.finetune.strategies.adapter import PLACEMENTS, add_adapter, set_active
-from xlt.finetune.strategies.base import encoder_layers, freeze
 from xlt.io import atomic_path, write_json
+from xlt.model.bottleneck_adapter import PLACEMENTS, add_adapter, set_active
+from xlt.model.parts import encoder_layers, freeze
 from xlt.model.spec import ModelSpec
 
 log = logging.getLogger("xlt")
@@ -116,7 +116,7 @@ def read_language_adapter(folder: str | Path) -> tuple[dict, dict[str, torch.Ten
     card_file = folder / ADAPTER_CARD
     if not card_file.is_file() or not (folder / ADAPTER_FILE).is_file():
         raise ConfigError(f"{folder} is not a language adapter folder (needs {ADAPTER_CARD} and {ADAPTER_FILE}); "
-                          "train one with xlt.finetune.language_adapter.train_language_adapter")
+                          "train one with xlt.pretrain.language_adapter.train_language_adapter")
     return json.loads(card_file.read_text("utf-8")), load_file(str(folder / ADAPTER_FILE))
 
 

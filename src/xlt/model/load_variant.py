@@ -1,0 +1,36 @@
+"""Load an exported variant folder as a :class:`~xlt.model.saved.SavedModel` (the runtime wrapped)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from xlt.errors import ModelError
+from xlt.model.card import ModelCard
+from xlt.model.saved import SavedModel, spec_of
+from xlt.model.variant import VariantCard
+
+
+def load_variant(path: Path, card: VariantCard) -> SavedModel:
+    """The variant's runtime (ONNX Runtime session, TorchScript module or torch model) with tokenizer and card."""
+    from transformers import AutoConfig, AutoTokenizer
+
+    runtime = path / card.runtime_file
+    if not runtime.is_file():
+        raise ModelError(f"{path} is a {card.format} variant but {runtime.name} is missing")
+    xlt_card = ModelCard.read(path) or ModelCard()
+    if (xlt_card.task or "classification") != "classification":
+        raise ModelError(f"{path}: only classification variants can be run so far (task {xlt_card.task!r})")
+    config = AutoConfig.from_pretrained(path)
+    if card.format == "onnx":
+        from xlt.model.onnx_model import OnnxClassifier
+
+        model = OnnxClassifier(runtime, config)
+    elif card.format == "torchscript":
+        from xlt.model.torchscript_model import TorchScriptClassifier
+
+        model = TorchScriptClassifier(runtime, config)
+    else:
+        from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
+
+        model = MeanPoolingForSequenceClassification.from_pretrained(path).eval()
+    return SavedModel(model, AutoTokenizer.from_pretrained(path), spec_of(str(path), xlt_card), xlt_card)
