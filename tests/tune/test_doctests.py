@@ -12,6 +12,6 @@ import xlt.tune
 MODULES = sorted(m.name for m in pkgutil.walk_packages(xlt.tune.__path__, prefix="xlt.tune."))
 
 
-@pytest.mark.parametrize("name", [*MODULES, "xlt.finetune.distributed", "xlt.finetune.tracking"])
+@pytest.mark.parametrize("name", [*MODULES, "xlt.distributed", "xlt.finetune.tracking"])
 def test_doctests(name):
     assert run_doctests(name) == 0

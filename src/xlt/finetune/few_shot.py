@@ -140,18 +140,19 @@ def _score(task, model, tokenizer, spec, ds, lang: str) -> float:
 
 def _continue_training(model, task, tokenizer, spec, train_ds, label2id, cfg: FewShotConfig, lr: float,
                        seed: int) -> None:
-    from transformers import Trainer, TrainingArguments
+    from transformers import Trainer
+
+    from xlt.training_args import mean_loss_trainer, training_arguments
 
     encoded = task.encode(train_ds, tokenizer, spec, label2id)
     steps_per_epoch = math.ceil(len(encoded) / cfg.batch_size)
     steps = max(cfg.min_steps, math.ceil(cfg.epochs * steps_per_epoch))
     with tempfile.TemporaryDirectory(prefix="xlt-few-shot-") as tmp:
-        args = TrainingArguments(output_dir=tmp, max_steps=steps, learning_rate=lr,
-                                 per_device_train_batch_size=cfg.batch_size, warmup_steps=0.1, seed=seed,
-                                 save_strategy="no", eval_strategy="no", report_to="none", logging_strategy="no",
-                                 dataloader_num_workers=0, dataloader_pin_memory=False, disable_tqdm=True)
-        Trainer(model=model, args=args, train_dataset=encoded, data_collator=task.collator(tokenizer),
-                processing_class=tokenizer).train()
+        args = training_arguments(tmp, learning_rate=lr, batch_size=cfg.batch_size, seed=seed, max_steps=steps,
+                                  warmup_steps=0.1, save_strategy="no", eval_strategy="no", logging_strategy="no",
+                                  disable_tqdm=True)
+        mean_loss_trainer(Trainer(model=model, args=args, train_dataset=encoded,
+                                  data_collator=task.collator(tokenizer), processing_class=tokenizer)).train()
 
 
 def run_few_shot(cfg: FewShotConfig, *, model, strategy, task, tokenizer, spec, data_config, test, labels,

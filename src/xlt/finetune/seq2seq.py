@@ -12,11 +12,10 @@ import shutil
 import time
 from datetime import datetime, timezone
 
-import torch
-
 from xlt.interrupt import GracefulInterrupt, TrainingInterrupted
 from xlt.io import write_json
 from xlt.model.card import ModelCard
+from xlt.training_args import from_settings, mean_loss_trainer
 
 log = logging.getLogger("xlt")
 
@@ -52,26 +51,20 @@ def train_seq2seq(task, config, run, data, *, resume: bool = False):
     dev_ds = task.encode(data["dev"], tokenizer, config.model, {})
     t = config.training
     has_dev = len(dev_ds) > 0
-    args = Seq2SeqTrainingArguments(
-        output_dir=str(run.checkpoints), num_train_epochs=t.epochs, max_steps=t.max_steps,
-        learning_rate=t.learning_rate, per_device_train_batch_size=t.batch_size,
-        per_device_eval_batch_size=t.eval_batch_size, gradient_accumulation_steps=t.gradient_accumulation,
-        warmup_steps=t.warmup, weight_decay=t.weight_decay, label_smoothing_factor=t.label_smoothing, seed=t.seed,
-        bf16=torch.cuda.is_available() and torch.cuda.is_bf16_supported(),
-        train_sampling_strategy="group_by_length" if t.length_grouped else "random",
+    args = from_settings(
+        t, run.checkpoints, args_class=Seq2SeqTrainingArguments,
         eval_strategy="epoch" if has_dev else "no", save_strategy="epoch", save_total_limit=2,
         load_best_model_at_end=has_dev, metric_for_best_model="loss", greater_is_better=False,
         logging_strategy="steps", logging_steps=max(1, int(len(train_ds) / t.batch_size / 4)),
-        report_to="none", dataloader_num_workers=0, dataloader_pin_memory=torch.cuda.is_available(),
         predict_with_generate=False,
     )
     interrupt = GracefulInterrupt()
     callbacks = [interrupt]
     if has_dev and t.early_stopping_patience:
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=t.early_stopping_patience))
-    trainer = Seq2SeqTrainer(model=model, args=args, train_dataset=train_ds, eval_dataset=dev_ds if has_dev else None,
-                             data_collator=task.collator(tokenizer, model), processing_class=tokenizer,
-                             callbacks=callbacks)
+    trainer = mean_loss_trainer(Seq2SeqTrainer(
+        model=model, args=args, train_dataset=train_ds, eval_dataset=dev_ds if has_dev else None,
+        data_collator=task.collator(tokenizer, model), processing_class=tokenizer, callbacks=callbacks))
     started = time.perf_counter()
     trainer.train(resume_from_checkpoint=True if resume and run.has_checkpoint() else None)
     if interrupt.requested:

@@ -16,18 +16,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import torch
 from transformers import (
     EarlyStoppingCallback,
     Trainer,
     TrainerCallback,
-    TrainingArguments,
     set_seed,
 )
 
+from xlt.distributed import is_main_process, num_processes, wait_for_everyone
 from xlt.errors import ConfigError
 from xlt.finetune.config import TrainConfig
-from xlt.finetune.distributed import is_main_process, num_processes, use_cpu, wait_for_everyone
 from xlt.finetune.save import save_delta, save_model
 from xlt.finetune.strategies import make_strategy, parameter_counts
 from xlt.finetune.tasks import get_task
@@ -37,6 +35,7 @@ from xlt.interrupt import GracefulInterrupt, TrainingInterrupted
 from xlt.io import write_json, write_text
 from xlt.model.loader import load_encoder, load_tokenizer
 from xlt.run_folder import RunFolder
+from xlt.training_args import from_settings, mean_loss_trainer
 
 log = logging.getLogger("xlt")
 
@@ -223,46 +222,17 @@ def _build_trainer(config: TrainConfig, task, model, tokenizer, run: RunFolder, 
                    interrupt: GracefulInterrupt, extra_callbacks: list[TrainerCallback]) -> Trainer:
     t = config.training
     has_dev = len(dev_ds) > 0
-    bf16 = torch.cuda.is_available() and torch.cuda.is_bf16_supported()
-    args = TrainingArguments(
-        output_dir=str(run.checkpoints),
-        num_train_epochs=t.epochs,
-        max_steps=t.max_steps,
-        learning_rate=t.learning_rate,
-        per_device_train_batch_size=t.batch_size,
-        per_device_eval_batch_size=t.eval_batch_size,
-        gradient_accumulation_steps=t.gradient_accumulation,
-        warmup_steps=t.warmup,
-        weight_decay=t.weight_decay,
-        label_smoothing_factor=t.label_smoothing,
-        seed=t.seed,
-        bf16=bf16,
-        train_sampling_strategy="group_by_length" if t.length_grouped else "random",
-        eval_strategy="epoch" if has_dev else "no",
-        save_strategy="epoch",
-        save_total_limit=2,
-        load_best_model_at_end=has_dev,
-        metric_for_best_model=task.dev_metric_name,
-        greater_is_better=True,
-        logging_strategy="steps",
-        logging_steps=max(1, int(len(train_ds) / t.batch_size / 4)),
-        report_to=list(t.report_to) or "none",
-        run_name=config.name,
-        dataloader_num_workers=0,
-        use_cpu=use_cpu(),  # also what lets torchrun on a CPU machine run DDP over gloo
-        dataloader_pin_memory=torch.cuda.is_available(),
+    args = from_settings(
+        t, run.checkpoints, eval_strategy="epoch" if has_dev else "no", save_strategy="epoch", save_total_limit=2,
+        load_best_model_at_end=has_dev, metric_for_best_model=task.dev_metric_name, greater_is_better=True,
+        logging_strategy="steps", logging_steps=max(1, int(len(train_ds) / t.batch_size / 4)),
+        report_to=list(t.report_to) or "none", run_name=config.name,
     )
     callbacks = [interrupt, *extra_callbacks]
     if has_dev and t.early_stopping_patience:
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=t.early_stopping_patience))
-    trainer = Trainer(
+    return mean_loss_trainer(Trainer(
         model=model, args=args, train_dataset=train_ds, eval_dataset=dev_ds if has_dev else None,
         data_collator=task.collator(tokenizer), processing_class=tokenizer,
         compute_metrics=task.dev_metric, callbacks=callbacks,
-    )
-    # Every xlt model returns the mean loss of its batch. A forward with **kwargs makes the Trainer assume the
-    # model divides by the global item count itself (num_items_in_batch): it would then multiply the loss by
-    # the number of processes (DDP: gradients x2 with 2 processes) and skip the division by the gradient
-    # accumulation steps. Saying "no" gives the plain mean over the global batch in every setting.
-    trainer.model_accepts_loss_kwargs = False
-    return trainer
+    ))

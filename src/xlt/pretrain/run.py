@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import torch
 from transformers import TrainingArguments, set_seed
 from transformers.trainer_utils import get_last_checkpoint
 
@@ -34,6 +33,7 @@ from xlt.pretrain.save import save_pretrained_model
 from xlt.pretrain.sources import load_mono, load_pairs, split_heldout
 from xlt.pretrain.stream import GroupSampler, MixedCollator, MixedStream
 from xlt.pretrain.trainer import PretrainStateCallback, PretrainTrainer, load_state
+from xlt.training_args import from_settings, mean_loss_trainer
 
 log = logging.getLogger("xlt")
 
@@ -102,10 +102,10 @@ def pretrain(config: PretrainConfig, *, resume: bool = False, overwrite: bool = 
             heldout_losses["after_head_warmup"] = measure()
 
     interrupt = GracefulInterrupt()
-    trainer = PretrainTrainer(
+    trainer = mean_loss_trainer(PretrainTrainer(
         model=model, args=_training_args(config, root / "checkpoints"), train_dataset=MixedStream(samplers),
         data_collator=MixedCollator(objectives), callbacks=[interrupt],
-        objectives=objectives, weights={n: s.weight for n, s in config.objectives.items()})
+        objectives=objectives, weights={n: s.weight for n, s in config.objectives.items()}))
     trainer.add_callback(PretrainStateCallback(trainer))
     checkpoint = get_last_checkpoint(str(root / "checkpoints")) if resume else None
     if checkpoint:
@@ -143,14 +143,10 @@ def _attach_teacher(ctx: ObjectiveContext, config: PretrainConfig, model) -> Non
 
 def _training_args(config: PretrainConfig, output_dir: Path) -> TrainingArguments:
     t = config.training
-    return TrainingArguments(
-        output_dir=str(output_dir), max_steps=t.max_steps, learning_rate=t.learning_rate,
-        per_device_train_batch_size=t.batch_size, gradient_accumulation_steps=t.gradient_accumulation,
-        warmup_steps=t.warmup, weight_decay=t.weight_decay, seed=t.seed,
-        bf16=torch.cuda.is_available() and torch.cuda.is_bf16_supported(),
-        save_strategy="steps", save_steps=t.save_steps, save_total_limit=2, logging_strategy="steps",
-        logging_steps=t.logging_steps, report_to="none", dataloader_num_workers=0, remove_unused_columns=False,
-        dataloader_pin_memory=torch.cuda.is_available(), disable_tqdm=False,  # a progress bar, even when quiet
+    return from_settings(
+        t, output_dir, save_strategy="steps", save_steps=t.save_steps, save_total_limit=2, logging_strategy="steps",
+        logging_steps=t.logging_steps, remove_unused_columns=False,
+        disable_tqdm=False,  # a progress bar, even when quiet
     )
 
 

@@ -104,20 +104,19 @@ def _predict_all(model, task, tokenizer, spec, test, route) -> dict[str, tuple[l
 
 def _train(model, task, tokenizer, spec, train_ds, label2id, settings: ContinualSettings, penalty,
            learning_rate: float | None = None) -> float:
-    from transformers import TrainingArguments
+    from xlt.training_args import mean_loss_trainer, training_arguments
 
     encoded = task.encode(train_ds, tokenizer, spec, label2id)
     with tempfile.TemporaryDirectory(prefix="xlt-continual-") as tmp:
-        args = TrainingArguments(output_dir=tmp, num_train_epochs=settings.epochs,
-                                 learning_rate=learning_rate or settings.learning_rate,
-                                 per_device_train_batch_size=settings.batch_size,
-                                 warmup_steps=0.1, seed=settings.seed, save_strategy="no", eval_strategy="no",
-                                 report_to="none", logging_strategy="no", dataloader_num_workers=0,
-                                 dataloader_pin_memory=False, disable_tqdm=True)
+        args = training_arguments(tmp, learning_rate=learning_rate or settings.learning_rate,
+                                  batch_size=settings.batch_size, seed=settings.seed,
+                                  num_train_epochs=settings.epochs, warmup_steps=0.1, save_strategy="no",
+                                  eval_strategy="no", logging_strategy="no", disable_tqdm=True)
         started = time.perf_counter()
         model.train()
-        PenalisedTrainer(model=model, args=args, train_dataset=encoded, data_collator=task.collator(tokenizer),
-                         processing_class=tokenizer, penalty=penalty).train()
+        mean_loss_trainer(PenalisedTrainer(model=model, args=args, train_dataset=encoded,
+                                           data_collator=task.collator(tokenizer), processing_class=tokenizer,
+                                           penalty=penalty)).train()
         return time.perf_counter() - started
 
 

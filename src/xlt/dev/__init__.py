@@ -1,0 +1,1 @@
+"""Tools for working on xlt itself (``python -m xlt.dev.imports``)."""
