@@ -119,14 +119,14 @@ def main() -> None:
     for system, row in scores.items():
         print(f"{system:12s} BLEU {row['bleu']:6.2f}  chrF {row['chrf']:6.2f}")
     print(f"wall {wall:.0f} s, cpu {cpu:.0f} s, torch threads {os.environ.get('OMP_NUM_THREADS', 'default')}, "
-          f"params {run.run_info['total_params']:,}, train pairs {len(splits['train']):,}, "
+          f"params {run.run_info.total_params:,}, train pairs {len(splits['train']):,}, "
           f"evaluated on {args.evaluate_on} ({len(splits['test'])} lines)")
     predictions = [json.loads(line) for line in (run.root / "predictions" / "spa.jsonl").read_text().splitlines()]
     for row in predictions[:3]:
         print(" src:", row.get("text", ""), "\n hyp:", row["prediction"], "\n ref:", row["label"])
     result = {"args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
               "scores": scores, "loss_curve": curve, "wall_seconds": round(wall, 1), "cpu_seconds": round(cpu, 1),
-              "train_seconds": run.run_info["train_seconds"], "params": run.run_info["total_params"],
+              "train_seconds": run.run_info.train_seconds, "params": run.run_info.total_params,
               "train_pairs": len(splits["train"]), "dev_lines": len(splits["dev"]),
               "evaluated_on": args.evaluate_on, "evaluated_lines": len(splits["test"]),
               "omp_num_threads": os.environ.get("OMP_NUM_THREADS")}

@@ -3,6 +3,7 @@
 ::
 
     config.yaml          the resolved configuration (every default written out)
+    run_info.json        what the run was (:class:`RunInfo`): model, strategy, data, timings, zero-shot or not
     split.json           which item ids went to train/dev/test, and the seed
     checkpoints/         Trainer checkpoints (resumable; removed after a finished run)
     model/               the trained model: loads with plain transformers
@@ -14,7 +15,69 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from xlt.errors import ConfigError
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class RunInfo(BaseModel):
+    """``run_info.json``: what a run (training, evaluation, scoring) was, for the report and for tools.
+
+    Runs of one kind add their own keys (translation: decoding settings; retrieval: the data spec).
+
+    >>> info = RunInfo(name="demo", task="classification", source_languages=["en"], zero_shot=False,
+    ...                zero_shot_note="dev set was German")
+    >>> info.as_dict()["source_languages"], "train_seconds" in info.as_dict()
+    (['en'], False)
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    task: str
+    model: str | None = None
+    prefix: str | None = None
+    strategy: dict[str, Any] | None = None
+    trainable_params: int | None = None
+    total_params: int | None = None
+    zero_shot: bool | None = None  # None: not recorded (shown as unknown)
+    zero_shot_note: str | None = None
+    train_seconds: float | None = None  # of this call: after --resume, the resumed part only
+    train_cpu_seconds: float | None = None  # all threads; steadier than wall time on a shared CPU
+    resumed: bool | None = None
+    train_examples_per_second: float | None = None
+    train_loss: float | None = None
+    best_dev_metric: str | None = None
+    best_dev_score: float | None = None
+    epochs_run: float | None = None
+    source_languages: list[str] = Field(default_factory=list)
+    dev_languages: list[str] = Field(default_factory=list)
+    processes: int | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+    translate: dict[str, Any] | None = None
+    created: str = Field(default_factory=_now)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form, without unset optional fields."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+    @classmethod
+    def read(cls, path: str | Path) -> RunInfo:
+        path = Path(path)
+        try:
+            return cls.model_validate_json(path.read_text("utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: no run_info.json (not a finished run folder?)") from None
+        except (ValidationError, UnicodeDecodeError) as err:
+            raise ConfigError(f"{path}: not a valid run_info.json: {err}") from None
 
 
 @dataclass(frozen=True)

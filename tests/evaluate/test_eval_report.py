@@ -5,14 +5,15 @@ import pytest
 from xlt.evaluate.report import render_extra_table, render_table, rich_extra_table, rich_table, write_report
 from xlt.evaluate.scores import score_systems
 from xlt.evaluate.tagging_metrics import entity_type_table
+from xlt.run_folder import RunInfo
 
-RUN_INFO = {
+RUN_INFO = RunInfo(**{
     "name": "sib200-demo", "task": "topic classification", "model": "intfloat/multilingual-e5-small",
     "prefix": "query: ", "strategy": {"name": "lora", "r": 8}, "trainable_params": 300_000,
     "total_params": 118_000_000, "zero_shot": True, "zero_shot_note": "", "train_seconds": 754.2,
     "data": {"train": {"en": 701}, "test": {"en": 204, "de": 204, "sw": 204}},
     "created": "2025-01-01T12:00:00",
-}
+})
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,7 @@ def test_write_report_creates_self_contained_files(results, tmp_path):
 
 
 def test_not_zero_shot_is_prominent(results, tmp_path):
-    info = {**RUN_INFO, "zero_shot": False, "zero_shot_note": "model selected on the German dev set"}
+    info = RUN_INFO.model_copy(update={"zero_shot": False, "zero_shot_note": "model selected on the German dev set"})
     paths = write_report(results, info, tmp_path)
     for key in ("markdown", "html"):
         text = paths[key].read_text(encoding="utf-8")
@@ -65,7 +66,7 @@ def test_single_train_language_matrix_has_no_heatmap(results, tmp_path):
 
 
 def test_missing_run_info_keys_are_shown_gracefully(results, tmp_path):
-    paths = write_report(results, {}, tmp_path)
+    paths = write_report(results, RunInfo(name="qa", task="qa"), tmp_path)
     md = paths["markdown"].read_text(encoding="utf-8")
     assert "- **Model:** —" in md and "- **Zero-shot:** unknown" in md
 
@@ -130,7 +131,7 @@ def test_qa_report_names_metrics_and_normalisation(tmp_path):
                             n_resamples=50)
     header = render_table(results).splitlines()[0]
     assert "xlt F1 (MLQA)" in header and "xlt Exact match (MLQA)" in header
-    paths = write_report(results, {}, tmp_path)
+    paths = write_report(results, RunInfo(name="qa", task="qa"), tmp_path)
     for key in ("markdown", "html"):
         text = paths[key].read_text(encoding="utf-8")
         assert "Normalisation for zh: MLQA zh:" in text and "mixed segmentation" in text

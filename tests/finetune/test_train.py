@@ -42,8 +42,8 @@ def test_run_folder_has_everything_and_model_loads_with_plain_transformers(tiny_
     metrics = json.loads((root / "metrics.json").read_text())
     assert list(metrics["systems"]) == ["xlt", "lexical", "frozen-encoder"]
     assert metrics["source_languages"] == ["en"] and metrics["target_languages"] == ["de", "fr"]
-    assert run.run_info["zero_shot"] is True
-    assert 0 < run.run_info["trainable_params"] < run.run_info["total_params"]  # freeze: embeddings frozen
+    assert run.run_info.zero_shot is True
+    assert 0 < run.run_info.trainable_params < run.run_info.total_params  # freeze: embeddings frozen
 
     split = json.loads((root / "split.json").read_text())
     train_ids = set(split["splits"]["train"]["ids"]) if "splits" in split else None
@@ -72,7 +72,7 @@ def test_selecting_on_target_data_needs_the_explicit_option(tiny_model, toy_data
     cfg = toy_config(tiny_model, toy_data, tmp_path, data={"dev_languages": ["en", "de"]},
                      training={"select_on_target": True, "epochs": 1}, evaluation={"baselines": []})
     run = train(cfg)
-    assert run.run_info["zero_shot"] is False
+    assert run.run_info.zero_shot is False
     assert "NOT zero-shot" in (run.root / "report.md").read_text()
     assert "NOT zero-shot" in (run.root / "report.html").read_text()
 
@@ -119,7 +119,7 @@ def test_ctrl_c_leaves_a_checkpoint_and_resume_finishes(tiny_model, toy_data, tm
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored
 
     run = train(cfg, resume=True)
-    assert run.run_info["epochs_run"] == 3
+    assert run.run_info.epochs_run == 3
     assert (run.root / "model" / "config.json").is_file()
 
 

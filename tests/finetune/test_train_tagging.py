@@ -47,7 +47,7 @@ def test_ner_run_scores_entities_and_writes_one_tag_per_word(tiny_model, ner_dat
     run = train(cfg)
     metrics = json.loads((run.root / "metrics.json").read_text())
     assert metrics["primary_metric"] == "entity_f1"
-    assert run.run_info["best_dev_metric"] == "entity_f1"  # checkpoints are chosen by what the report scores
+    assert run.run_info.best_dev_metric == "entity_f1"  # checkpoints are chosen by what the report scores
     assert list(metrics["systems"]) == ["xlt", "frozen-encoder", "majority-tag"]
     assert "Entity F1 per type (xlt)" in metrics["tables"]
     assert set(metrics["tables"]["Entity F1 per type (xlt)"]) == {"ANI"}

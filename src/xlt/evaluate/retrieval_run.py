@@ -23,7 +23,7 @@ from xlt.evaluate.report import rich_table, write_report
 from xlt.evaluate.retrieval import DEFAULT_K, METHODS, Match, correct, nearest, retrieval_with_vectors
 from xlt.evaluate.scores import score_systems
 from xlt.io import write_json, write_jsonl
-from xlt.run_folder import RunFolder
+from xlt.run_folder import RunFolder, RunInfo
 
 DIRECTIONS = ("src->tgt", "tgt->src")
 
@@ -104,16 +104,16 @@ def run_retrieval(model: str | Path, data: str, *, languages: Sequence[str] | No
     if is_multi_parallel(pairs):
         matrix = language_matrix(vectors, tgt_lang, k=k)
         tables["Retrieval accuracy (margin), source language × target language"] = matrix
-    run_info = {
-        "name": f"retrieval: {result['model']} on {spec.name}", "task": "retrieval", "model": result["model"],
-        "prefix": result["prefix"], "data": spec.model_dump(exclude_none=True), "zero_shot": True,
-        "zero_shot_note": f"No training: the model's sentence vectors as they are; margin = ratio margin over "
+    run_info = RunInfo(
+        name=f"retrieval: {result['model']} on {spec.name}", task="retrieval", model=result["model"],
+        prefix=result["prefix"], data=spec.model_dump(exclude_none=True), zero_shot=True,
+        zero_shot_note=f"No training: the model's sentence vectors as they are; margin = ratio margin over "
                           f"the k={k} nearest neighbours (Artetxe & Schwenk 2019, LASER xSIM); a pick counts as "
                           f"right when it is {'the aligned sentence' if match == 'index' else 'the same text'}.",
-    }
-    metrics = {**scores, "retrieval": result, "matrix": matrix, "tables": tables, "run": run_info,
+    )
+    metrics = {**scores, "retrieval": result, "matrix": matrix, "tables": tables, "run": run_info.as_dict(),
                "output": str(run.root)}
-    write_json(run.run_info, run_info)
+    write_json(run.run_info, run_info.as_dict())
     write_json(run.metrics, metrics)
     write_report(scores, run_info, run.root, extra_tables=tables)
     if show:

@@ -15,7 +15,7 @@ from xlt.errors import ConfigError
 from xlt.evaluate.report import rich_table, write_report
 from xlt.evaluate.scores import score_systems
 from xlt.io import write_json, write_jsonl
-from xlt.run_folder import RunFolder
+from xlt.run_folder import RunFolder, RunInfo
 
 log = logging.getLogger("xlt")
 MAIN_SYSTEM = "xlt"
@@ -40,7 +40,7 @@ def ordered_languages(test: Dataset, source_languages: Sequence[str]) -> list[st
 
 
 def evaluate_languages(model, tokenizer, spec, task, test: Dataset, source_languages: list[str],
-                       run: RunFolder, *, baselines: dict[str, Any] | None = None, run_info: dict | None = None,
+                       run: RunFolder, *, baselines: dict[str, Any] | None = None, run_info: RunInfo,
                        settings=None, seed: int = 0, show: bool = True,
                        extra_systems: dict[str, dict[str, list]] | None = None,
                        before_language: Callable[[str], None] | None = None) -> dict:
@@ -82,12 +82,12 @@ def evaluate_languages(model, tokenizer, spec, task, test: Dataset, source_langu
         confidence=getattr(settings, "confidence", 0.95),
         n_resamples=getattr(settings, "bootstrap_resamples", 1000),
     )
-    write_json(run.run_info, run_info or {})
+    write_json(run.run_info, run_info.as_dict())
     tables = task.extra_tables(predictions[MAIN_SYSTEM])
     if tables:
         results["tables"] = tables
-    write_json(run.metrics, {**results, "run": run_info or {}})
-    write_report(results, run_info or {}, run.root, extra_tables=tables or None)
+    write_json(run.metrics, {**results, "run": run_info.as_dict()})
+    write_report(results, run_info, run.root, extra_tables=tables or None)
     if show:
         from rich.console import Console
 

@@ -15,6 +15,7 @@ from xlt.errors import DataError
 from xlt.evaluate.report import rich_table, write_report
 from xlt.evaluate.scores import score_systems
 from xlt.io import write_json
+from xlt.run_folder import RunInfo
 
 TRANSLATION_METRICS = ("bleu", "chrf")
 
@@ -45,9 +46,9 @@ def score_translation_files(hypotheses: list[str | Path], references: str | Path
     results = score_systems(predictions, [], metrics=TRANSLATION_METRICS, primary="bleu", seed=seed,
                             n_resamples=n_resamples)
     target = Path(output) if output else Path(str(hypotheses[0]) + "-eval")
-    run_info = {"name": f"translations into {target_lang} scored against {references}", "task": "translation",
-                "zero_shot": True, "zero_shot_note": "Scoring of external translations."}
-    write_json(target / "metrics.json", {**results, "run": run_info})
+    run_info = RunInfo(name=f"translations into {target_lang} scored against {references}", task="translation",
+                       zero_shot=True, zero_shot_note="Scoring of external translations.")
+    write_json(target / "metrics.json", {**results, "run": run_info.as_dict()})
     write_report(results, run_info, target)
     if show:
         from rich.console import Console

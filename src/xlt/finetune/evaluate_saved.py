@@ -12,7 +12,7 @@ from xlt.errors import ConfigError
 from xlt.evaluate.run_evaluation import evaluate_languages, fit_baselines
 from xlt.finetune.load import load_saved
 from xlt.finetune.tasks import get_task
-from xlt.run_folder import RunFolder
+from xlt.run_folder import RunFolder, RunInfo
 
 
 def evaluate_saved(run_or_model: str | Path, data: str | DataSpec | None, *, languages: list[str] | None = None,
@@ -51,9 +51,10 @@ def evaluate_saved(run_or_model: str | Path, data: str | DataSpec | None, *, lan
         names = task.baselines if config.evaluation.baselines is None else config.evaluation.baselines
         fitted = fit_baselines(task, list(names), train, features, seed)
 
-    run_info = {"name": f"{model_dir} on {(spec.path or spec.format) if spec else 'the given rows'}", "task": task.name,
-                "model": str(model_dir), "prefix": saved.spec.resolved_prefix(),
-                "zero_shot": True, "zero_shot_note": "Evaluation of a saved model."}
+    run_info = RunInfo(name=f"{model_dir} on {(spec.path or spec.format) if spec else 'the given rows'}",
+                       task=task.name, model=str(model_dir), prefix=saved.spec.resolved_prefix(),
+                       source_languages=saved.source_languages, zero_shot=True,
+                       zero_shot_note="Evaluation of a saved model.")
     results = evaluate_languages(saved.model, saved.tokenizer, saved.spec, task, test, saved.source_languages,
                                  RunFolder(target), baselines=fitted, run_info=run_info, seed=seed,
                                  before_language=saved.activate_language)

@@ -294,13 +294,14 @@ def few_shot_for_run(run_root, few_shot: FewShotConfig, output=None) -> dict[str
 
     from xlt.evaluate.report import write_report
     from xlt.io import write_json
+    from xlt.run_folder import RunInfo
 
     run, config, saved, task, strategy, model = reload_for_training(run_root)
     test = config.data.load()["test"]
     labels = task.saved_labels(saved.model)
     out = Path(output) if output else run.root / "few-shot"
     metrics = json.loads(run.metrics.read_text("utf-8"))
-    info = json.loads(run.run_info.read_text("utf-8")) if run.run_info.is_file() else {}
+    info = RunInfo.read(run.run_info)
 
     def write(result: dict) -> None:  # after every k: a stopped run keeps its complete points
         write_json(out / "few_shot.json", result)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from datetime import datetime, timezone
 
 from xlt.interrupt import GracefulInterrupt, TrainingInterrupted
 from xlt.io import write_json
 from xlt.model.card import ModelCard
+from xlt.run_folder import RunInfo
 from xlt.training_args import from_settings, mean_loss_trainer
 
 log = logging.getLogger("xlt")
@@ -40,7 +40,7 @@ def train_seq2seq(task, config, run, data, *, resume: bool = False):
     from transformers import EarlyStoppingCallback, Seq2SeqTrainer, Seq2SeqTrainingArguments
 
     from xlt.evaluate.run_evaluation import evaluate_languages, fit_baselines
-    from xlt.finetune.train import TrainedRun, _zero_shot_note
+    from xlt.finetune.train import TrainedRun, data_summary, zero_shot_note
 
     model, tokenizer = load_seq2seq(config.model)
     task.prepare_tokenizer(tokenizer, config.model.name)
@@ -77,24 +77,20 @@ def train_seq2seq(task, config, run, data, *, resume: bool = False):
 
     model = trainer.model.eval()
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    run_info = {
-        "name": config.name, "task": task.name, "model": config.model.name, "prefix": config.model.resolved_prefix(),
-        "strategy": {"name": "full"}, "trainable_params": trainable,
-        "total_params": sum(p.numel() for p in model.parameters()),
-        "zero_shot": not t.select_on_target, "zero_shot_note": _zero_shot_note(config),
-        "train_seconds": round(train_seconds, 1), "resumed": resume,
-        "train_examples_per_second": round((trainer.state.epoch or 0) * len(train_ds) / max(train_seconds, 1e-9), 2),
-        "best_dev_score": trainer.state.best_metric, "epochs_run": round(trainer.state.epoch or 0, 2),
-        "first_train_loss": curve["train"][0][1] if curve["train"] else None,
-        "last_train_loss": curve["train"][-1][1] if curve["train"] else None,
-        "source_language": task.source_lang, "decoding": f"beam search, {task.num_beams} beams, "
-                                                          f"at most {task.max_new_tokens} new tokens"
-                                                          + (f", no repeated {task.no_repeat_ngram_size}-grams"
-                                                             if task.no_repeat_ngram_size else ""),
-        "data": {split: f"{len(data[split]):,} rows in {', '.join(sorted(set(data[split]['lang'])))}"
-                 for split in data},
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }
+    run_info = RunInfo(
+        name=config.name, task=task.name, model=config.model.name, prefix=config.model.resolved_prefix(),
+        strategy={"name": "full"}, trainable_params=trainable, total_params=sum(p.numel() for p in model.parameters()),
+        zero_shot=not t.select_on_target, zero_shot_note=zero_shot_note(config),
+        train_seconds=round(train_seconds, 1), resumed=resume,
+        train_examples_per_second=round((trainer.state.epoch or 0) * len(train_ds) / max(train_seconds, 1e-9), 2),
+        best_dev_score=trainer.state.best_metric, epochs_run=round(trainer.state.epoch or 0, 2),
+        first_train_loss=curve["train"][0][1] if curve["train"] else None,
+        last_train_loss=curve["train"][-1][1] if curve["train"] else None,
+        source_language=task.source_lang,
+        decoding=f"beam search, {task.num_beams} beams, at most {task.max_new_tokens} new tokens"
+                 + (f", no repeated {task.no_repeat_ngram_size}-grams" if task.no_repeat_ngram_size else ""),
+        data=data_summary(data),
+    )
     _save(model, tokenizer, run, config, task, directions)
     names = task.baselines if config.evaluation.baselines is None else config.evaluation.baselines
     baselines = fit_baselines(task, list(names), data["train"], None, t.seed)

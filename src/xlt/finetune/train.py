@@ -1,10 +1,18 @@
-"""``train(config)``: data -> model -> strategy -> Trainer -> saved model -> evaluation -> report.
+"""``train(config)``: a fine-tuning run in named stages, then the post-run steps its config asks for.
 
-Readable top to bottom; each step is a call into the module that owns it.
+    prepare -> load model -> baselines -> fine-tune -> record -> save -> evaluate -> post-run steps
 
->>> from xlt.finetune.config import TrainConfig          # doctest: +SKIP
->>> run = train(TrainConfig.from_yaml("examples/sib200.yaml"))  # doctest: +SKIP
->>> run.root / "report.html"                                    # doctest: +SKIP
+Each stage is a function below, in that order; each calls into the module that owns the work. The post-run
+steps (translate-test/translate-train matrix, few-shot learning curves, the train-language matrix) read the
+finished :class:`FineTuned` state and add to the run folder and its report.
+
+>>> from xlt.finetune.config import TrainConfig
+>>> config = TrainConfig.model_validate({"name": "demo", "data": {"pool": {"format": "builtin:emoji-groups"},
+...                                      "source_languages": ["en"]}})
+>>> [step.__name__ for step in post_run_steps(config, ["en"])]
+[]
+>>> [step.__name__ for step in post_run_steps(config.with_overrides(["few_shot.languages=[de]"]), ["en"])]
+['few_shot_curves']
 """
 
 from __future__ import annotations
@@ -12,29 +20,27 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from transformers import (
-    EarlyStoppingCallback,
-    Trainer,
-    TrainerCallback,
-    set_seed,
-)
+from transformers import EarlyStoppingCallback, Trainer, TrainerCallback, set_seed
 
 from xlt.distributed import is_main_process, num_processes, wait_for_everyone
 from xlt.errors import ConfigError
+from xlt.evaluate.report import write_report
+from xlt.evaluate.run_evaluation import evaluate_languages, fit_baselines
 from xlt.finetune.config import TrainConfig
 from xlt.finetune.save import save_delta, save_model
-from xlt.finetune.strategies import make_strategy, parameter_counts
-from xlt.finetune.tasks import get_task
+from xlt.finetune.strategies import Strategy, make_strategy, parameter_counts
+from xlt.finetune.tasks import Task, get_task
 from xlt.finetune.tracking import check_report_to, tracking_env
 from xlt.finetune.translate_modes import check_supported, mode_rows, translate_train_data, translation_systems
 from xlt.interrupt import GracefulInterrupt, TrainingInterrupted
 from xlt.io import write_json, write_text
 from xlt.model.loader import load_encoder, load_tokenizer
-from xlt.run_folder import RunFolder
+from xlt.run_folder import RunFolder, RunInfo
 from xlt.training_args import from_settings, mean_loss_trainer
 
 log = logging.getLogger("xlt")
@@ -44,11 +50,30 @@ log = logging.getLogger("xlt")
 class TrainedRun:
     folder: RunFolder
     results: dict
-    run_info: dict
+    run_info: RunInfo
 
     @property
     def root(self) -> Path:
         return self.folder.root
+
+
+@dataclass
+class FineTuned:
+    """What the stages hand on: the run's data, the model as it trains and, later, its scores."""
+
+    config: TrainConfig
+    run: RunFolder
+    task: Task
+    data: dict
+    source_languages: list[str]
+    tokenizer: Any = None
+    model: Any = None
+    labels: list[str] = field(default_factory=list)
+    baselines: dict = field(default_factory=dict)
+    strategy: Strategy | None = None
+    parameters: tuple[int, int] = (0, 0)  # (trainable, total) once the strategy is applied
+    run_info: RunInfo | None = None
+    results: dict = field(default_factory=dict)
 
 
 def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
@@ -60,43 +85,68 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
     (what a tuning trial needs). Under ``torchrun``/``accelerate launch`` every process trains, only the
     main one writes the run folder; the others return the same run_info and empty ``results``.
     """
-    from xlt.evaluate.run_evaluation import evaluate_languages, fit_baselines
-
-    main, world = is_main_process(), num_processes()
-    if world > 1 and config.evaluation.matrix:
+    main = is_main_process()
+    if num_processes() > 1 and config.evaluation.matrix:
         raise ConfigError("evaluation.matrix trains further models one after another: run it in one process")
+    state = prepare(config, resume=resume, overwrite=overwrite)
+    own = state.task.train_run(config, state.run, state.data, resume=resume)  # e.g. translation: its own loop
+    if own is not None:
+        return own
+    load_model(state)
+    fit_source_baselines(state)
+    trainer, output, seconds = fine_tune(state, resume=resume, callbacks=callbacks or [])
+    record(state, trainer, output, seconds, resume=resume)
+    if not main or not evaluate:
+        if main:
+            write_json(state.run.run_info, state.run_info.as_dict())
+            shutil.rmtree(state.run.checkpoints, ignore_errors=True)
+        wait_for_everyone()  # the others return once the main process has written everything
+        return TrainedRun(state.run, {}, state.run_info)
+    save(state)
+    evaluate_test_languages(state)
+    shutil.rmtree(state.run.checkpoints, ignore_errors=True)  # finished: the model folder is what counts
+    for step in post_run_steps(config, state.source_languages):
+        step(state)
+    wait_for_everyone()
+    return TrainedRun(state.run, state.results, state.run_info)
+
+
+def prepare(config: TrainConfig, *, resume: bool, overwrite: bool) -> FineTuned:
+    """The run folder (checked by every process, written by the main one), the seed, the task and the data."""
     run = RunFolder(config.run_dir)
     _check_folder(run, resume=resume, overwrite=overwrite)  # every process: the same error, or none
     wait_for_everyone()
-    if main:
+    if is_main_process():
         _prepare_folder(run, resume=resume, overwrite=overwrite)
     set_seed(config.training.seed)
     check_report_to(config.training.report_to)
-
     task = get_task(config.task, config.task_options)
     data = config.data.load()  # seeded: the same split in every process
-    if main:
+    if is_main_process():
         write_text(run.config, config.to_yaml())
         write_json(run.split, config.data.split_manifest())
     wait_for_everyone()
-    source_languages = sorted(set(data["train"]["lang"]))
-    own = task.train_run(config, run, data, resume=resume)  # e.g. translation: a seq2seq model, its own loop
-    if own is not None:
-        return own
-    check_supported(task, config.translate, source_languages)
+    return FineTuned(config, run, task, data, sorted(set(data["train"]["lang"])))
+
+
+def load_model(state: FineTuned) -> None:
+    """Translate-train data where asked, the tokenizer and encoder, and the label set (checked on dev/test)."""
+    config, task, data = state.config, state.task, state.data
+    check_supported(task, config.translate, state.source_languages)
     if config.translate.augment_train:  # the translate-train model: source rows + their translations
         data["train"] = translate_train_data(data["train"], config.translate)
-    dev = data["dev"]  # source languages only, unless data.dev_languages and select_on_target say otherwise
-
-    tokenizer = load_tokenizer(config.model)
-    encoder = load_encoder(config.model)
-    labels = task.labels(data["train"])
+    state.tokenizer = load_tokenizer(config.model)
+    state.model = load_encoder(config.model)
+    state.labels = task.labels(data["train"])
     for split in ("dev", "test"):
-        task.check_labels(data[split], labels, split, source=config.data.source_of(split))
-    label2id = {label: i for i, label in enumerate(labels)}
+        task.check_labels(data[split], state.labels, split, source=config.data.source_of(split))
 
-    # Vectors of the pretrained encoder for the probe head and the frozen baseline, before training.
-    features = task.frozen_features(encoder, tokenizer, config.model, config.training.eval_batch_size)
+
+def fit_source_baselines(state: FineTuned) -> None:
+    """Baselines on the pretrained encoder's vectors, before training; the frozen-encoder one seeds the head."""
+    config, task, data = state.config, state.task, state.data
+    encoder = state.model
+    features = task.frozen_features(encoder, state.tokenizer, config.model, config.training.eval_batch_size)
     baseline_names = task.baselines if config.evaluation.baselines is None else config.evaluation.baselines
     frozen_baseline = "frozen-encoder" in baseline_names
     probe_head = config.training.head_init == "probe" and "frozen-encoder" in task.baselines
@@ -104,94 +154,124 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
     for split in needed:
         features.add_dataset(data[split], desc=f"pretrained vectors ({split})")
     features.seal()
-
-    # Baselines are fitted now, on the pretrained vectors; the frozen-encoder one also seeds the head.
-    baselines = fit_baselines(task, list(baseline_names), data["train"], features, config.training.seed)
-    model = task.build_model(encoder, labels, dropout=config.training.dropout)
+    state.baselines = fit_baselines(task, list(baseline_names), data["train"], features, config.training.seed)
+    state.model = task.build_model(encoder, state.labels, dropout=config.training.dropout)
     if probe_head:
-        probe = baselines.get("frozen-encoder") or fit_baselines(
+        probe = state.baselines.get("frozen-encoder") or fit_baselines(
             task, ["frozen-encoder"], data["train"], features, config.training.seed)["frozen-encoder"]
-        task.init_head(model, probe, label2id)
-    strategy = make_strategy(config.strategy)
-    model = strategy.apply(model)
-    trainable, total = parameter_counts(model)
-    log.info("strategy %s: %s of %s parameters train (%.1f%%)", strategy.config.name, f"{trainable:,}",
-             f"{total:,}", 100 * trainable / total)
+        task.init_head(state.model, probe, _label2id(state))
 
+
+def fine_tune(state: FineTuned, *, resume: bool, callbacks: list[TrainerCallback]):
+    """The strategy decides what trains; the HF Trainer trains. Returns (trainer, output, (wall, cpu) seconds)."""
+    config, task, run, data = state.config, state.task, state.run, state.data
+    state.strategy = make_strategy(config.strategy)
+    state.model = state.strategy.apply(state.model)
+    state.parameters = trainable, total = parameter_counts(state.model)
+    log.info("strategy %s: %s of %s parameters train (%.1f%%)", state.strategy.config.name, f"{trainable:,}",
+             f"{total:,}", 100 * trainable / total)
+    label2id = _label2id(state)
     interrupt = GracefulInterrupt()
     started, cpu_started = time.perf_counter(), time.process_time()
     with tracking_env(config.training.report_to, run.root, config.name):  # trackers read it when built
-        trainer = _build_trainer(config, task, model, tokenizer, run,
-                                 task.encode(data["train"], tokenizer, config.model, label2id),
-                                 task.encode(dev, tokenizer, config.model, label2id), interrupt, callbacks or [])
+        trainer = _build_trainer(config, task, state.model, state.tokenizer, run,
+                                 task.encode(data["train"], state.tokenizer, config.model, label2id),
+                                 task.encode(data["dev"], state.tokenizer, config.model, label2id), interrupt,
+                                 callbacks)
         output = trainer.train(resume_from_checkpoint=True if resume and run.has_checkpoint() else None)
     if interrupt.requested:
         raise TrainingInterrupted(
             f"training interrupted; a checkpoint is in {run.checkpoints}. "
             f"Resume with: xlt train {run.config} --resume")
-    train_seconds = time.perf_counter() - started
-    train_cpu_seconds = time.process_time() - cpu_started  # all threads; steadier than wall time on a shared CPU
+    return trainer, output, (time.perf_counter() - started, time.process_time() - cpu_started)
 
+
+def record(state: FineTuned, trainer: Trainer, output, seconds: tuple[float, float], *, resume: bool) -> None:
+    """The trained model to save (merged where the strategy allows) and the run's RunInfo."""
+    config, task, data, strategy = state.config, state.task, state.data, state.strategy
     trained = trainer.model
-    model = trained if strategy.saves_delta else strategy.export(trained)
-    run_info = {
-        "name": config.name, "task": task.name, "model": config.model.name,
-        "prefix": config.model.resolved_prefix(), "strategy": strategy.config.model_dump(),
-        "trainable_params": trainable, "total_params": total,
-        "zero_shot": not config.training.select_on_target,
-        "zero_shot_note": _zero_shot_note(config),
-        "train_seconds": round(train_seconds, 1),  # of this call: after --resume, the resumed part only
-        "train_cpu_seconds": round(train_cpu_seconds, 1),
-        "resumed": resume,
-        "train_examples_per_second": round((trainer.state.epoch or 0) * len(data["train"])
-                                           / max(train_seconds, 1e-9), 2),
-        "train_loss": round(output.training_loss, 6),  # mean over the run's steps, all processes
-        "best_dev_metric": task.dev_metric_name, "best_dev_score": trainer.state.best_metric,
-        "epochs_run": round(trainer.state.epoch or 0, 2),
-        "source_languages": source_languages, "dev_languages": sorted(set(dev["lang"])),
-        "processes": world,
-        "data": {split: f"{len(data[split]):,} rows in {', '.join(sorted(set(data[split]['lang'])))}"
-                 for split in data},
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }
-    if not main or not evaluate:
-        if main:
-            write_json(run.run_info, run_info)
-            shutil.rmtree(run.checkpoints, ignore_errors=True)
-        wait_for_everyone()  # the others return once the main process has written everything
-        return TrainedRun(run, {}, run_info)
-    if strategy.saves_delta:  # only the trained weights + a pointer to the base model
-        save_delta(model, strategy, run.model, spec=config.model, task=task.name, labels=labels,
-                   source_languages=source_languages, task_options=config.task_options)
-    else:
-        save_model(model, tokenizer, run.model, spec=config.model, task=task.name,
-                   source_languages=source_languages, task_options=config.task_options)
-    modes = translation_systems(config, run, task, model, tokenizer, data["test"], source_languages)
-    if modes:
-        run_info["translate"] = {mode: config.translate.model_dump(mode="json")[mode.split("-")[1]]
-                                 for mode in modes}
-    results = evaluate_languages(
-        model, tokenizer, config.model, task, data["test"], source_languages, run,
-        baselines=baselines, run_info=run_info, settings=config.evaluation, seed=config.training.seed,
-        extra_systems=modes, before_language=lambda lang: strategy.activate_language(model, lang),
+    state.model = trained if strategy.saves_delta else strategy.export(trained)
+    trainable, total = state.parameters
+    train_seconds, train_cpu_seconds = seconds
+    state.run_info = RunInfo(
+        name=config.name, task=task.name, model=config.model.name, prefix=config.model.resolved_prefix(),
+        strategy=strategy.config.model_dump(), trainable_params=trainable, total_params=total,
+        zero_shot=not config.training.select_on_target, zero_shot_note=zero_shot_note(config),
+        train_seconds=round(train_seconds, 1), train_cpu_seconds=round(train_cpu_seconds, 1), resumed=resume,
+        train_examples_per_second=round((trainer.state.epoch or 0) * len(data["train"]) / max(train_seconds, 1e-9), 2),
+        train_loss=round(output.training_loss, 6),  # mean over the run's steps, all processes
+        best_dev_metric=task.dev_metric_name, best_dev_score=trainer.state.best_metric,
+        epochs_run=round(trainer.state.epoch or 0, 2), source_languages=state.source_languages,
+        dev_languages=sorted(set(data["dev"]["lang"])), processes=num_processes(), data=data_summary(data),
     )
-    if modes:  # zero-shot, translate-test and translate-train as rows of the system x test-language matrix
-        from xlt.evaluate.report import write_report
 
-        write_json(run.root / "matrix.json", mode_rows(results))
-        write_report(results, run_info, run.root, matrix=mode_rows(results), extra_tables=results.get("tables"))
-    shutil.rmtree(run.checkpoints, ignore_errors=True)  # finished: the model folder is what counts
+
+def save(state: FineTuned) -> None:
+    """A plain transformers folder, or (parameter-efficient strategies) the trained weights + the base's name."""
+    config, task = state.config, state.task
+    if state.strategy.saves_delta:
+        save_delta(state.model, state.strategy, state.run.model, spec=config.model, task=task.name,
+                   labels=state.labels, source_languages=state.source_languages, task_options=config.task_options)
+    else:
+        save_model(state.model, state.tokenizer, state.run.model, spec=config.model, task=task.name,
+                   source_languages=state.source_languages, task_options=config.task_options)
+
+
+def evaluate_test_languages(state: FineTuned) -> None:
+    """Score the model, the baselines and any translate-test/translate-train systems on every test language."""
+    config, task, model = state.config, state.task, state.model
+    modes = translation_systems(config, state.run, task, model, state.tokenizer, state.data["test"],
+                                state.source_languages)
+    if modes:
+        state.run_info.translate = {mode: config.translate.model_dump(mode="json")[mode.split("-")[1]]
+                                    for mode in modes}
+    state.results = evaluate_languages(
+        model, state.tokenizer, config.model, task, state.data["test"], state.source_languages, state.run,
+        baselines=state.baselines, run_info=state.run_info, settings=config.evaluation, seed=config.training.seed,
+        extra_systems=modes, before_language=lambda lang: state.strategy.activate_language(model, lang),
+    )
+
+
+def translation_matrix(state: FineTuned) -> None:
+    """Zero-shot, translate-test and translate-train as rows of the system x test-language matrix."""
+    rows = mode_rows(state.results)
+    if not rows:
+        return
+    write_json(state.run.root / "matrix.json", rows)
+    write_report(state.results, state.run_info, state.run.root, matrix=rows,
+                 extra_tables=state.results.get("tables"))
+
+
+def few_shot_curves(state: FineTuned) -> None:
+    """Learning curves on k target-language examples (``few_shot:``), after the zero-shot run."""
+    from xlt.finetune.few_shot import add_few_shot  # few_shot reloads runs through this module's helpers
+
+    add_few_shot(state.config, state.run, state.results, state.run_info, model=state.model,
+                 strategy=state.strategy, task=state.task, tokenizer=state.tokenizer, test=state.data["test"],
+                 labels=state.labels)
+
+
+def language_matrix(state: FineTuned) -> None:
+    """One more model per source language (``evaluation.matrix``), for the train x test language heatmap."""
+    from xlt.finetune.matrix import add_language_matrix  # it calls train() again
+
+    add_language_matrix(state.config, state.run, state.results, state.run_info)
+
+
+def post_run_steps(config: TrainConfig, source_languages: list[str]) -> list[Callable[[FineTuned], None]]:
+    """The steps after evaluation that ``config`` asks for, in order."""
+    steps: list[Callable[[FineTuned], None]] = []
+    if config.translate.enabled and not config.translate.augment_train:
+        steps.append(translation_matrix)
     if config.few_shot is not None:
-        from xlt.finetune.few_shot import add_few_shot
-
-        add_few_shot(config, run, results, run_info, model=model, strategy=strategy, task=task, tokenizer=tokenizer,
-                     test=data["test"], labels=labels)
+        steps.append(few_shot_curves)
     if config.evaluation.matrix and len(source_languages) > 1:
-        from xlt.finetune.matrix import add_language_matrix
+        steps.append(language_matrix)
+    return steps
 
-        add_language_matrix(config, run, results, run_info)
-    wait_for_everyone()
-    return TrainedRun(run, results, run_info)
+
+def _label2id(state: FineTuned) -> dict[str, int]:
+    return {label: i for i, label in enumerate(state.labels)}
 
 
 def _check_folder(run: RunFolder, *, resume: bool, overwrite: bool) -> None:
@@ -211,7 +291,12 @@ def _prepare_folder(run: RunFolder, *, resume: bool, overwrite: bool) -> None:
     run.root.mkdir(parents=True, exist_ok=True)
 
 
-def _zero_shot_note(config: TrainConfig) -> str:
+def data_summary(data: dict) -> dict[str, str]:
+    """split -> "N rows in <languages>" for run_info."""
+    return {split: f"{len(ds):,} rows in {', '.join(sorted(set(ds['lang'])))}" for split, ds in data.items()}
+
+
+def zero_shot_note(config: TrainConfig) -> str:
     if config.training.select_on_target:
         return ("NOT zero-shot: the checkpoint was selected on target-language dev data "
                 "(training.select_on_target=true).")

@@ -19,6 +19,7 @@ import optuna
 from xlt.errors import ConfigError
 from xlt.finetune.config import TrainConfig
 from xlt.io import write_json
+from xlt.run_folder import RunInfo
 from xlt.tune.pruning import PruningCallback
 from xlt.tune.space import SearchSpace, apply_params
 
@@ -33,17 +34,17 @@ def trial_config(base: TrainConfig, params: dict[str, Any], number: int, study_d
     return TrainConfig.validated(raw, source=f"trial {number}")
 
 
-def source_dev_score(run_info: dict[str, Any]) -> float:
+def source_dev_score(run_info: RunInfo) -> float:
     """The objective: the best dev score of a run whose dev set held source languages only."""
-    dev, sources = set(run_info.get("dev_languages") or []), set(run_info.get("source_languages") or [])
+    dev, sources = set(run_info.dev_languages), set(run_info.source_languages)
     if not dev:
         raise ConfigError("tuning needs a source-language dev set (data.dev, or a pool split with dev > 0)")
     if not dev <= sources:
         raise ConfigError(f"the dev set has non-source languages {sorted(dev - sources)}: "
                           "the tuning objective must be the source-language dev score")
-    if run_info.get("best_dev_score") is None:
+    if run_info.best_dev_score is None:
         raise ConfigError("the trial finished without a dev score (no evaluation ran)")
-    return float(run_info["best_dev_score"])
+    return float(run_info.best_dev_score)
 
 
 class Objective:
@@ -71,7 +72,7 @@ class Objective:
                 write_json(config.run_dir / "trial.json", {**record, "state": "failed", "error": repr(err),
                                                            "epoch_scores": pruning.reports})
             raise
-        record.update(source_dev_score=value, source_languages=run.run_info["source_languages"],
+        record.update(source_dev_score=value, source_languages=run.run_info.source_languages,
                       epoch_scores=pruning.reports, seconds=round(time.perf_counter() - started, 1))
         if pruning.pruned_at is not None:
             write_json(config.run_dir / "trial.json", {**record, "state": "pruned", "pruned_after_epoch":

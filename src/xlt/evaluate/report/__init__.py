@@ -2,7 +2,8 @@
 
 >>> import tempfile, pathlib
 >>> from xlt.evaluate.report.table import SAMPLE
->>> paths = write_report(SAMPLE, {"name": "demo"}, pathlib.Path(tempfile.mkdtemp()))
+>>> from xlt.run_folder import RunInfo
+>>> paths = write_report(SAMPLE, RunInfo(name="demo", task="topic"), pathlib.Path(tempfile.mkdtemp()))
 >>> sorted(paths)
 ['figure_scores', 'html', 'markdown']
 """
@@ -17,6 +18,7 @@ from xlt.evaluate.report.html import render_html
 from xlt.evaluate.report.markdown import ExtraTables, render_extra_table, render_markdown, render_table
 from xlt.evaluate.report.terminal import rich_extra_table, rich_table
 from xlt.io import atomic_path, write_text
+from xlt.run_folder import RunInfo
 
 __all__ = ["render_extra_table", "render_table", "rich_extra_table", "rich_table", "write_report"]
 
@@ -24,7 +26,7 @@ SCORES_CAPTION = "Per-language scores"
 MATRIX_CAPTION = "Train language × test language"
 
 
-def write_report(results: dict[str, Any], run_info: dict[str, Any], out_dir: Path,
+def write_report(results: dict[str, Any], run_info: RunInfo, out_dir: Path,
                  matrix: dict[str, dict[str, float]] | None = None,
                  extra_tables: ExtraTables | None = None,
                  figures: dict[str, bytes] | None = None) -> dict[str, Path]:
@@ -39,6 +41,7 @@ def write_report(results: dict[str, Any], run_info: dict[str, Any], out_dir: Pat
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    info = run_info.as_dict()
     pngs = {("figure_scores", "report_scores.png", SCORES_CAPTION): scores_png(results)}
     if matrix and len(matrix) > 1:
         png = matrix_png(matrix, results.get("primary_metric", "accuracy"))
@@ -52,8 +55,8 @@ def write_report(results: dict[str, Any], run_info: dict[str, Any], out_dir: Pat
         with atomic_path(paths[key]) as tmp:
             tmp.write_bytes(png)
     paths["markdown"] = out_dir / "report.md"
-    write_text(paths["markdown"], render_markdown(results, run_info, {c: f for _, f, c in pngs}, extra_tables))
+    write_text(paths["markdown"], render_markdown(results, info, {c: f for _, f, c in pngs}, extra_tables))
     paths["html"] = out_dir / "report.html"
-    write_text(paths["html"], render_html(results, run_info, {c: png for (_, _, c), png in pngs.items()},
+    write_text(paths["html"], render_html(results, info, {c: png for (_, _, c), png in pngs.items()},
                                           extra_tables))
     return paths

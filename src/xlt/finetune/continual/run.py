@@ -214,6 +214,7 @@ def _write_results(config: ContinualConfig, base, task, predictions: dict, info:
     """Score, summarise and write ``continual.json`` and the report (after every mitigation: partial runs count)."""
     from xlt.evaluate.report import write_report
     from xlt.evaluate.scores import score_systems
+    from xlt.run_folder import RunInfo
 
     results = score_systems(predictions, old_languages, metrics=task.metrics, primary=task.primary_metric,
                             seed=config.training.seed, n_resamples=config.training.bootstrap_resamples)
@@ -243,10 +244,11 @@ def _write_results(config: ContinualConfig, base, task, predictions: dict, info:
               "note": "forgetting = before - after on each earlier training language; gain = after - before on "
                       "each new language; Δ = after - before on the other (zero-shot) test languages"}
     write_json(out / "continual.json", report)
-    run_info = {"name": config.name, "task": task.name, "model": f"{base.root} + further training on "
-                f"{', '.join(new_languages)}", "zero_shot": True,
-                "zero_shot_note": "Continual learning: systems are the base model before and after further "
-                                  "training on the new language, per mitigation."}
+    run_info = RunInfo(name=config.name, task=task.name,
+                       model=f"{base.root} + further training on {', '.join(new_languages)}",
+                       zero_shot=True,
+                       zero_shot_note="Continual learning: systems are the base model before and after further "
+                                      "training on the new language, per mitigation.")
     write_report(results, run_info, out, extra_tables={
         f"Gain on the new language and forgetting on earlier ones ({metric}, after − before; "
         "forgetting = before − after)": table})
