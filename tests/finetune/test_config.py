@@ -60,9 +60,9 @@ def test_text_override_taken_as_text(config: TrainConfig, override: str, field: 
     ("bogus=1", "bogus"),
 ])
 def test_bad_override_names_the_field(config: TrainConfig, override: str, field: str) -> None:
-    with pytest.raises(ConfigError, match="invalid configuration") as err:
+    with pytest.raises(ConfigError) as err:
         config.with_overrides([override])
-    assert f"{field}:" in str(err.value)
+    assert str(err.value).startswith(f"config: {field}: ") and "\n" not in str(err.value)
 
 
 @pytest.mark.parametrize(("override", "message"), [
@@ -108,8 +108,7 @@ def test_from_yaml_invalid_field_names_file_and_field(tmp_path: Path) -> None:
 def test_missing_required_fields() -> None:
     with pytest.raises(ConfigError) as err:
         TrainConfig.validated({}, source="cfg.yaml")
-    message = str(err.value)
-    assert message.startswith("cfg.yaml: invalid configuration") and "name:" in message and "data:" in message
+    assert str(err.value).splitlines() == ["cfg.yaml: name: Field required", "cfg.yaml: data: Field required"]
 
 
 def test_to_yaml_round_trips(config: TrainConfig, tmp_path: Path) -> None:
