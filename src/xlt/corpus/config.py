@@ -48,7 +48,7 @@ class SplitConfig(BaseModel):
     train: float = Field(0.7, gt=0, le=1)
     dev: float = Field(0.1, ge=0, lt=1)
     test: float = Field(0.2, ge=0, lt=1)
-    seed: int = 0
+    seed: int = Field(0, ge=0)  # numpy's generators take no negative seed
     group_by: str | None = None  # e.g. "text": items sharing a source-language text stay in one split
 
     @model_validator(mode="after")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from xlt.model.builtin import BUILTIN_PREFIX, MODEL_CARD_FILE, builtin_model
 
@@ -27,7 +27,7 @@ class ModelSpec(BaseModel):
 
     name: str = BUILTIN_PREFIX + "multilingual-e5-small"
     prefix: str | None = None  # None: the model's own (e5: "query: "), else ""
-    max_length: int = 128
+    max_length: int = Field(128, ge=1)  # tokens per input
     pooling: str | None = None  # None: the model's own ("mean" for e5), else "mean"
 
     @property

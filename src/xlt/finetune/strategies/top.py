@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from torch import nn
 
 from xlt.finetune.strategies.base import Strategy, StrategyConfig, encoder_layers, encoder_of, freeze
@@ -9,7 +10,7 @@ from xlt.finetune.strategies.base import Strategy, StrategyConfig, encoder_layer
 
 class TopConfig(StrategyConfig):
     name: str = "top"
-    layers: int = 2
+    layers: int = Field(2, ge=0)  # 0: only the task head trains
 
 
 class TopStrategy(Strategy):
