@@ -25,6 +25,7 @@ from typing import Any
 import datasets
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from xlt.config_file import field_error
 from xlt.corpus.leakage import check_no_leakage, shared_ids
 from xlt.corpus.schema import ID, LANG, Task, values
 from xlt.corpus.spec import DataSpec
@@ -95,7 +96,13 @@ class DataConfig(BaseModel):
         if isinstance(value, list):
             if not value:
                 raise ValueError("an empty list of data specs; give at least one")
-            return [DataSpec.parse(v) if isinstance(v, str) else v for v in value]
+            specs = []
+            for i, v in enumerate(value):
+                try:
+                    specs.append(DataSpec.parse(v) if isinstance(v, str) else v)
+                except ConfigError as err:  # named by its place in the list: data.test.1
+                    raise field_error(cls.__name__, (i,), str(err), v) from None
+            return specs
         return DataSpec.parse(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
