@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -92,3 +93,76 @@ def test_bad_config_names_the_field(tmp_path):
     assert "training.epochs" in result.output and "Traceback" not in result.output
     result = runner.invoke(app, ["train", str(path), "--set", "oops"])
     assert result.exit_code == 2 and "KEY=VALUE" in result.output
+
+
+# ---- a bad config, strategy or input is one line and exit 2, before any data or model is loaded -------------
+
+
+@pytest.fixture
+def no_loading(monkeypatch):
+    """Data and model loaders that fail the test if called."""
+    from xlt.corpus.config import DataConfig
+    from xlt.deploy.serve import predictor
+
+    def loaded(*args, **kwargs):
+        raise AssertionError("data or model was loaded before the config error")
+
+    monkeypatch.setattr(DataConfig, "load", loaded)
+    monkeypatch.setattr(predictor, "Predictor", loaded)
+
+
+def one_error_line(result) -> str:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    return lines[0]
+
+
+@pytest.mark.parametrize(("training", "overrides", "key", "message"), [
+    ({"batch_size": 0}, [], "batch_size", "training.batch_size: Input should be greater than or equal to 1"),
+    ({}, ["training.epochs=-3"], None,
+     "training.epochs: Input should be greater than 0 (from --set training.epochs=-3)"),
+    ({}, ["strategy.bogus=1"], None, "strategy.bogus: Extra inputs are not permitted (from --set strategy.bogus=1)"),
+    ({}, ["strategy.name=bogus"], None, "strategy.name: unknown strategy 'bogus'; known: adapter, freeze, full, "
+                                        "lora, madx, prompt, top (from --set strategy.name=bogus)"),
+    ({"learning_rate": 0}, [], "learning_rate", "training.learning_rate: Input should be greater than 0"),
+    ({"learning_rate": 5}, [], "learning_rate", "training.learning_rate: Input should be less than 1"),
+    ({}, ["task_options.bogus=1"], None,
+     "task_options.bogus: Extra inputs are not permitted (from --set task_options.bogus=1)"),
+])
+def test_bad_config_is_one_line_before_any_loading(tmp_path, no_loading, training, overrides, key, message):
+    config = write_config(tmp_path, tmp_path / "no-model", f"{tmp_path}/no-data/{{lang}}.jsonl", **training)
+    args = ["train", str(config)] + [arg for item in overrides for arg in ("--set", item)]
+    where = str(config)
+    if key:  # the file's line of the bad key
+        where += f":{next(i for i, t in enumerate(config.read_text().splitlines(), 1) if t.strip().startswith(key))}"
+    assert one_error_line(runner.invoke(app, args)) == f"error: {where}: {message}"
+
+
+def test_data_mapping_without_format_reads_by_suffix(tmp_path, toy_data, monkeypatch):
+    config = write_config(tmp_path, tmp_path / "no-model", f"{toy_data}/{{lang}}.jsonl")
+    raw = yaml.safe_load(config.read_text())
+    del raw["data"]["pool"]["format"]
+    config.write_text(yaml.safe_dump(raw))
+    seen = {}
+
+    def fake_training(cfg, **kwargs):
+        seen["format"], seen["rows"] = cfg.data.pool.format, cfg.data.load()["train"].num_rows
+        raise SystemExit(0)
+
+    monkeypatch.setattr("xlt.finetune.train.train", fake_training)
+    result = runner.invoke(app, ["train", str(config)])
+    assert result.exit_code == 0, result.output
+    assert seen["format"] == "jsonl" and seen["rows"] > 0
+
+
+def test_predict_non_utf8_input_names_the_file_and_line(tmp_path, no_loading):
+    bad = tmp_path / "texts.txt"
+    bad.write_bytes(b"the cat\nder hund\n" + "la maison bleue\n".encode("utf-16"))
+    line = one_error_line(runner.invoke(app, ["predict", str(tmp_path / "run"), "--input", str(bad)]))
+    assert line.startswith(f"error: {bad}:3: not UTF-8: byte 0xff")
+    line = one_error_line(runner.invoke(app, ["predict", str(tmp_path / "run")], input=b"ok\n\xe4\n"))
+    assert line == "error: <stdin>:2: not UTF-8: byte 0xe4; give the texts as UTF-8"
+    line = one_error_line(runner.invoke(app, ["predict", str(tmp_path / "run"), "--input", str(tmp_path / "no.txt")]))
+    assert line == f"error: {tmp_path / 'no.txt'}: file not found"

@@ -230,3 +230,52 @@ def test_load_real_reader_formats(xlt_data):
     assert esp.num_rows == 1517
     udpos = DataSpec.parse("token-tsv:$XLT_DATA/ud_en/xtreme_udpos/dev-en.tsv", languages=["en"], limit=3).load()
     assert udpos.num_rows == 3
+
+
+# ---- a mapping without format takes it from the path, as a plain path does ------------------------------
+
+
+def test_mapping_without_format_infers_it_from_the_suffix_and_loads(write, tmp_path):
+    write("d/en.tsv", "sentence\tlabel\nen a\tx\nen b\ty\n")
+    spec = DataSpec.parse({"path": f"{tmp_path}/d/{{lang}}.tsv", "columns": {"text": "sentence"}})
+    assert spec.format == "tsv" == DataSpec.parse(f"{tmp_path}/d/{{lang}}.tsv").format
+    assert values(spec.load(), "text") == ["en a", "en b"]
+    yaml_spec = write("spec.yaml", "path: d/{lang}.tsv\ncolumns: {text: sentence}\n")
+    assert DataSpec.parse(str(yaml_spec)).load().num_rows == 2
+
+
+def test_mapping_without_format_in_a_data_config_loads(write, tmp_path):
+    from xlt.corpus.config import DataConfig
+
+    for lang in ("en", "de"):
+        write(f"d/{lang}.jsonl", "".join(f'{{"id": "{i}", "text": "{lang} {i}", "label": "{i % 2}"}}\n'
+                                         for i in range(10)))
+    cfg = DataConfig(pool={"path": f"{tmp_path}/d/{{lang}}.jsonl"}, source_languages=["en"])
+    assert cfg.pool.format == "jsonl"
+    parts = cfg.load()
+    assert set(values(parts["test"], "lang")) == {"en", "de"}
+
+
+def test_mapping_without_a_usable_suffix_names_the_format_field():
+    with pytest.raises(ConfigError) as err:
+        DataSpec.parse({"path": "x.txt", "languages": ["en"]})
+    assert str(err.value).startswith("bad data spec \"{'path': 'x.txt', 'languages': ['en']}\": format: missing, "
+                                     "and the path's suffix '.txt' does not give it")
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize(("train", "message"), [
+    ({"path": "x.txt"}, "data.train.format: missing, and the path's suffix '.txt' does not give it"),
+    ({"columns": {"text": "t"}}, "data.train.format: Field required"),
+    ({"path": "x.tsv", "colums": {}}, "data.train.colums: Extra inputs are not permitted"),
+    ([{"path": "x.tsv"}, {"path": "y.tsv", "limit": 0}], "data.train.1.limit: Input should be greater than 0"),
+    (["x.tsv", "y.foo"], "data.train.1: cannot read the data spec 'y.foo'"),
+    ({"format": "tsv"}, "data.train: format tsv needs a path"),
+])
+def test_spec_errors_in_a_config_are_one_plain_line(train, message):
+    from xlt.finetune.config import TrainConfig
+
+    with pytest.raises(ConfigError) as err:
+        TrainConfig.validated({"name": "x", "data": {"train": train, "test": "t.tsv"}}, source="c.yaml")
+    assert str(err.value).startswith(f"c.yaml: {message}")
+    assert "\n" not in str(err.value) and "function-after" not in str(err.value) and "list[" not in str(err.value)

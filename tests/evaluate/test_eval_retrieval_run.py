@@ -53,3 +53,25 @@ def test_cli_retrieval_and_wrong_options(tiny_model, tmp_path):
     assert result.exit_code == 2 and "--task retrieval" in result.output
     result = runner.invoke(app, ["evaluate", "no/such/run", "--data", "xnli"])
     assert result.exit_code == 2 and "no such run" in result.output
+
+
+def test_cli_lines_spec_takes_the_target_language_from_an_option(tiny_model, tmp_path, monkeypatch):
+    data = parallel_files(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(app, ["evaluate", str(tiny_model), "--task", "retrieval", "--data", data, "-l", "de",
+                                 "--target-lang", "en", "--prefix", "", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
+    assert metrics["retrieval"]["pairs"]["de"]["tgt_lang"] == "en"
+
+    def loaded(*args, **kwargs):
+        raise AssertionError("the model was loaded before the spec error")
+
+    monkeypatch.setattr("xlt.evaluate.retrieval_run.retrieval_with_vectors", loaded)
+    result = runner.invoke(app, ["evaluate", str(tiny_model), "--task", "retrieval", "--data", data, "-l", "de"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output.strip() == (f"error: parallel data spec {data!r}: no target language: give the language of "
+                                     "TGT with --target-lang LANG (xlt evaluate) or tgt_lang: LANG (a spec mapping "
+                                     "or YAML file)")
+    result = runner.invoke(app, ["evaluate", str(tiny_model), "--data", data, "--target-lang", "en"])
+    assert result.exit_code == 2 and "--target-lang is an option of --task retrieval" in result.output

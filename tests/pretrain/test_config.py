@@ -36,6 +36,15 @@ def test_yaml_and_overrides(tmp_path: Path):
     ({"objectives": {"mlm": {"data": [{"text": "a", "parallel": "ntrex"}]}}}, "exactly one of text"),
     ({"objectives": {"mlm": {"weight": 0, "data": [{"text": "a/{lang}"}]}}}, "objectives.mlm.weight"),
     ({"sampling": {"alpha": -1}}, "sampling.alpha"),
+    ({"training": {"max_steps": 0}}, "training.max_steps: Input should be greater than or equal to 1"),
+    ({"training": {"learning_rate": 0}}, "training.learning_rate: Input should be greater than 0"),
+    ({"training": {"batch_size": 0}}, "training.batch_size: Input should be greater than or equal to 1"),
+    ({"training": {"mlm_probability": 0}}, "training.mlm_probability: Input should be greater than 0"),
+    ({"training": {"warmup": 1.5}}, "training.warmup: a fraction of the steps"),
+    ({"training": {"heldout": -1}}, "training.heldout: Input should be greater than or equal to 0"),
+    ({"training": {"save_steps": 0}}, "training.save_steps: Input should be greater than or equal to 1"),
+    ({"model": {"max_length": 0}}, "model.max_length: Input should be greater than or equal to 1"),
+    ({"language_adapters": {"activation": "swish"}}, "language_adapters.activation: Input should be 'relu', 'gelu'"),
 ])
 def test_bad_configs_name_the_field(change, message):
     raw = {"name": "t", "objectives": {"mlm": {"data": [{"text": "a/{lang}"}]}}, **change}

@@ -34,11 +34,14 @@ def evaluate_command(run_or_model: str | None, data: str | None, *, languages: l
             raise ConfigError("--baselines has no meaning for --task retrieval")
         from xlt.evaluate.retrieval_run import run_retrieval
 
-        metrics = run_retrieval(run_or_model, data, languages=languages, prefix=prefix, limit=limit, output=output)
+        metrics = run_retrieval(run_or_model, data, languages=languages, prefix=prefix, limit=limit, output=output,
+                                tgt_lang=target_lang)
         console.print(f"report: {Path(metrics['output']) / 'report.html'}  (also report.md, metrics.json)")
         return
     if prefix is not None or limit is not None:
         raise ConfigError("--prefix and --limit are options of --task retrieval; a saved model keeps its prefix")
+    if target_lang is not None:
+        raise ConfigError("--target-lang is an option of --task retrieval and --task translation")
     if not Path(run_or_model).exists():
         raise ConfigError(f"{run_or_model}: no such run or model folder (a built-in model name needs "
                           "--task retrieval; fine-tune it first with xlt train)")

@@ -60,7 +60,8 @@ def evaluate(
                                         "--task translation"),
     data: str = typer.Option(None, "--data", "-d", help="data spec: builtin:emoji-groups, "
                              "'sib200:$XLT_DATA/sib200/{lang}/test.tsv', xnli, a .jsonl/.csv/.tsv or a YAML spec; "
-                             "for --task retrieval: tatoeba, ntrex, pud, 'lines:SRC_{lang}|TGT' or a YAML spec"),
+                             "for --task retrieval: tatoeba, ntrex, pud, 'lines:SRC_{lang}|TGT' with "
+                             "--target-lang, or a YAML spec"),
     languages: list[str] = typer.Option(None, "--languages", "-l", help="languages to evaluate (repeatable)"),
     baselines: bool = typer.Option(False, "--baselines", help="also fit and score the baselines "
                                    "(run folders only)"),
@@ -68,7 +69,8 @@ def evaluate(
     hypotheses: list[Path] = typer.Option(None, "--hypotheses", help="translation task: an external system's "
                                           "output, one segment per line (repeatable)", exists=True),
     references: Path = typer.Option(None, "--references", help="translation task: the reference file", exists=True),
-    target_lang: str = typer.Option(None, "--target-lang", help="translation task: target language (tokenizer)"),
+    target_lang: str = typer.Option(None, "--target-lang", help="translation task: target language (tokenizer); "
+                                    "retrieval: the language of TGT in 'lines:SRC_{lang}|TGT' or 'pud:SRC|TGT'"),
     source: Path = typer.Option(None, "--source", help="translation task: source file (copy-source baseline)"),
     task: str = typer.Option(None, "--task", help="'retrieval': bitext retrieval (cosine and margin, both "
                              "directions) of any model's sentence vectors; 'translation': score --hypotheses "

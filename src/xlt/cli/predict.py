@@ -9,14 +9,35 @@ from pathlib import Path
 import typer
 
 from xlt.cli.common import friendly_errors
-from xlt.errors import ConfigError
+from xlt.errors import ConfigError, DataError
+
+STDIN = "<stdin>"
 
 
 def _read_texts(texts: list[str] | None, input_file: Path | None) -> list[str]:
+    """The ``--text`` values, else the non-blank lines of ``--input`` (or stdin), read as UTF-8: a bad byte is
+    a :class:`DataError` naming the file and its line."""
     if texts:
         return list(texts)
-    lines = (input_file.read_text("utf-8") if input_file and str(input_file) != "-" else sys.stdin.read())
-    return [line for line in lines.splitlines() if line.strip()]
+    if input_file is not None and str(input_file) != "-":
+        from xlt.corpus.readers.lines import numbered_lines
+
+        lines = [line for _, line in numbered_lines(input_file)]
+    else:
+        lines = [_stdin_text()]
+    return [part for line in lines for part in line.splitlines() if part.strip()]
+
+
+def _stdin_text() -> str:
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        return sys.stdin.read()
+    data = stream.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DataError(f"not UTF-8: byte 0x{data[e.start]:02x}; give the texts as UTF-8", path=STDIN,
+                        line=data.count(b"\n", 0, e.start) + 1) from None
 
 
 @friendly_errors

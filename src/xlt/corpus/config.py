@@ -25,6 +25,7 @@ from typing import Any
 import datasets
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from xlt.config_file import field_error
 from xlt.corpus.leakage import check_no_leakage, shared_ids
 from xlt.corpus.schema import ID, LANG, Task, values
 from xlt.corpus.spec import DataSpec
@@ -48,7 +49,7 @@ class SplitConfig(BaseModel):
     train: float = Field(0.7, gt=0, le=1)
     dev: float = Field(0.1, ge=0, lt=1)
     test: float = Field(0.2, ge=0, lt=1)
-    seed: int = 0
+    seed: int = Field(0, ge=0)  # numpy's generators take no negative seed
     group_by: str | None = None  # e.g. "text": items sharing a source-language text stay in one split
 
     @model_validator(mode="after")
@@ -95,7 +96,13 @@ class DataConfig(BaseModel):
         if isinstance(value, list):
             if not value:
                 raise ValueError("an empty list of data specs; give at least one")
-            return [DataSpec.parse(v) if isinstance(v, str) else v for v in value]
+            specs = []
+            for i, v in enumerate(value):
+                try:
+                    specs.append(DataSpec.parse(v) if isinstance(v, str) else v)
+                except ConfigError as err:  # named by its place in the list: data.test.1
+                    raise field_error(cls.__name__, (i,), str(err), v) from None
+            return specs
         return DataSpec.parse(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")

@@ -17,7 +17,7 @@ from typing import Any, Literal, get_args
 import datasets
 from pydantic import BaseModel, ConfigDict, PositiveInt, ValidationError, model_validator
 
-from xlt.config_file import read_yaml
+from xlt.config_file import describe_validation_error, field_error, read_yaml
 from xlt.corpus.paths import LANG_PLACEHOLDER, expand_env, language_files
 from xlt.corpus.readers import READERS, FileReader
 from xlt.corpus.readers.builtin import builtin_languages, load_builtin
@@ -50,7 +50,8 @@ class DataSpec(BaseModel):
     - ``"data/en.jsonl"``: a path whose suffix (.jsonl, .csv, .tsv, .conllu, .iob2) gives the format.
     - ``"builtin:emoji-groups"``: a built-in data set (``languages`` filters it; default all).
     - ``"spec.yaml"``: a YAML mapping of the fields below; a relative ``path`` in it is relative to the YAML.
-    - a mapping of the fields, e.g. ``{"format": "jsonl", "path": "x.jsonl", "languages": ["en"]}``.
+    - a mapping of the fields, e.g. ``{"format": "jsonl", "path": "x.jsonl", "languages": ["en"]}``; without
+      ``format``, the ``path`` suffix gives it as for a plain path (``{"path": "x.tsv", "columns": ...}``).
 
     Fields: ``format``; ``path`` (``$XLT_DATA``, ``${XLT_DATA}`` and ``~`` are expanded when loading;
     ``{lang}`` is filled from ``languages``, or from every existing file when ``languages`` is omitted);
@@ -93,6 +94,19 @@ class DataSpec(BaseModel):
     repair_offsets: bool | None = None
     allow_unanswered: bool | None = None
     duplicate_ids: DuplicateIds | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _format_from_suffix(cls, data: Any) -> Any:
+        """A mapping without ``format`` takes it from the path's suffix, as a plain path does."""
+        if not isinstance(data, Mapping) or "format" in data or not isinstance(data.get("path"), str):
+            return data
+        suffix = Path(data["path"]).suffix.lower()
+        if suffix in _SUFFIX_FORMATS:
+            return {**data, "format": _SUFFIX_FORMATS[suffix]}
+        raise field_error(cls.__name__, ("format",), (
+            f"missing, and the path's suffix {suffix or '(none)'!r} does not give it (only "
+            f"{'/'.join(_SUFFIX_FORMATS)} do); give format: one of {', '.join(FORMATS)}"), data)
 
     @model_validator(mode="after")
     def _check(self) -> DataSpec:
@@ -179,8 +193,7 @@ class DataSpec(BaseModel):
         try:
             return cls.model_validate(fields)
         except ValidationError as e:
-            problems = "; ".join(f"{'.'.join(map(str, err['loc'])) or 'spec'}: {err['msg']}"
-                                 for err in e.errors())
+            problems = describe_validation_error(e, fields).replace("\n", "; ")
             raise ConfigError(f"bad data spec {str(spec)!r}: {problems}") from None
 
     def load(self) -> datasets.Dataset:

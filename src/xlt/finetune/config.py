@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from xlt.config_file import YamlConfig
+from xlt.config_file import YamlConfig, field_error
 from xlt.corpus.config import DataConfig
 from xlt.finetune.few_shot import FewShotConfig
 from xlt.model.spec import ModelSpec
 from xlt.translate.settings import TranslateSettings
+
+DEFAULT_STRATEGY = "freeze"
 
 
 class TrainingSettings(BaseModel):
@@ -26,34 +28,48 @@ class TrainingSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    epochs: float = 4
-    learning_rate: float = 5e-5
-    batch_size: int = 32
-    gradient_accumulation: int = 1
-    warmup: float = 0.1  # fraction of the steps (or a whole number of steps)
-    weight_decay: float = 0.01
-    dropout: float | None = None  # classifier dropout; None: the encoder's hidden dropout
-    label_smoothing: float = 0.0
-    seed: int = 0
+    epochs: float = Field(4, gt=0)
+    learning_rate: float = Field(5e-5, gt=0, lt=1)
+    batch_size: int = Field(32, ge=1)
+    gradient_accumulation: int = Field(1, ge=1)
+    warmup: float = Field(0.1, ge=0)  # fraction of the steps (below 1) or a whole number of steps
+    weight_decay: float = Field(0.01, ge=0)
+    dropout: float | None = Field(None, ge=0, lt=1)  # classifier dropout; None: the encoder's hidden dropout
+    label_smoothing: float = Field(0.0, ge=0, lt=1)
+    seed: int = Field(0, ge=0)  # numpy's generators take no negative seed
     head_init: Literal["probe", "random"] = "probe"  # probe: fit the head on frozen features first
-    early_stopping_patience: int | None = 2  # epochs without a better source-dev score
+    early_stopping_patience: int | None = Field(2, ge=1)  # epochs without a better source-dev score; None: off
     select_on_target: bool = False  # choose the checkpoint on target-language dev data: NOT zero-shot
     # batches of similar length: less padding. HF's sampler yields them in runs of 50, longest to shortest;
     # a seq2seq model trained from scratch then failed to learn even to copy (bench/RESULTS.md, issue 5):
     # set false for that
     length_grouped: bool = True
-    eval_batch_size: int = 64
-    max_steps: int = -1  # stop after this many steps (tests, quick looks)
+    eval_batch_size: int = Field(64, ge=1)
+    max_steps: int = Field(-1, ge=-1)  # stop after this many steps (tests, quick looks); -1: train by epochs
     report_to: list[str] = Field(default_factory=list)  # transformers trackers: tensorboard, mlflow (copies)
+
+    @field_validator("warmup")
+    @classmethod
+    def _whole_steps(cls, value: float) -> float:
+        if value >= 1 and value != int(value):
+            raise ValueError(f"a fraction of the steps (below 1) or a whole number of steps, not {value}")
+        return value
+
+    @field_validator("max_steps")
+    @classmethod
+    def _steps_or_off(cls, value: int) -> int:
+        if value == 0:
+            raise ValueError("-1 (train for training.epochs) or a number of steps of 1 or more, not 0")
+        return value
 
 
 class EvaluationSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     baselines: list[str] | None = None  # None: every baseline the task has
-    bootstrap_resamples: int = 1000
+    bootstrap_resamples: int = Field(1000, ge=1)  # the bootstrap needs at least one resample
     matrix: bool = False  # with several source languages: also one model per source language, and a heatmap
-    confidence: float = 0.95
+    confidence: float = Field(0.95, gt=0, lt=1)  # of the bootstrap intervals
 
 
 class TrainConfig(YamlConfig):
@@ -66,12 +82,54 @@ class TrainConfig(YamlConfig):
     task_options: dict[str, Any] = Field(default_factory=dict)  # e.g. tagging: {tag_map: {B-OTH: O, I-OTH: O}}
     model: ModelSpec = Field(default_factory=ModelSpec)
     data: DataConfig
-    strategy: dict[str, Any] = Field(default_factory=lambda: {"name": "freeze"})
+    strategy: dict[str, Any] = Field(default_factory=lambda: {"name": DEFAULT_STRATEGY})
     training: TrainingSettings = Field(default_factory=TrainingSettings)
     evaluation: EvaluationSettings = Field(default_factory=EvaluationSettings)
     translate: TranslateSettings = Field(default_factory=TranslateSettings)  # translate-test / translate-train
     output_dir: str = "runs"
     few_shot: FewShotConfig | None = None  # after the zero-shot run: learning curves on k target examples
+
+    @field_validator("task")
+    @classmethod
+    def _known_task(cls, name: str) -> str:
+        from xlt.finetune.tasks import TASKS
+
+        if name not in TASKS:
+            raise ValueError(f"unknown task {name!r}; known: {', '.join(sorted(TASKS))}")
+        return name
+
+    @field_validator("task_options")
+    @classmethod
+    def _task_takes_options(cls, options: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        """The options are the task's: names and types from its constructor, values by building it."""
+        from xlt.errors import ConfigError
+        from xlt.finetune.tasks import TASKS, get_task
+
+        name = info.data.get("task")
+        if name not in TASKS:  # already reported under task
+            return options
+        _task_options_model(name).model_validate(options)  # errors come out as task_options.<option>
+        try:
+            get_task(name, options)
+        except ConfigError as err:
+            raise ValueError(str(err)) from None
+        return options
+
+    @field_validator("strategy")
+    @classmethod
+    def _strategy_config(cls, spec: dict[str, Any]) -> dict[str, Any]:
+        """Checked against the strategy's own config class and kept as given, with the default name where
+        none is given (``--set strategy.layers=2`` on a config without ``strategy:``)."""
+        from xlt.finetune.strategies import STRATEGIES
+
+        if "name" not in spec:
+            spec = {"name": DEFAULT_STRATEGY, **spec}
+        name = spec.get("name")
+        if name not in STRATEGIES:
+            raise field_error("strategy", ("name",), f"unknown strategy {name!r}; known: "
+                              f"{', '.join(sorted(STRATEGIES))}", name)
+        STRATEGIES[name].config_class.model_validate(spec)  # errors come out as strategy.<field>
+        return spec
 
     @model_validator(mode="after")
     def _zero_shot_unless_asked(self) -> TrainConfig:
@@ -82,3 +140,32 @@ class TrainConfig(YamlConfig):
                 "checkpoint on target-language data is not zero-shot. Set training.select_on_target=true to do "
                 "it knowingly (the report will say so), or drop data.dev_languages.")
         return self
+
+
+_TASK_OPTIONS: dict[type, type[BaseModel]] = {}
+
+
+def _task_options_model(name: str) -> type[BaseModel]:
+    """A pydantic model of the keyword arguments of task ``name``'s constructor (what ``task_options`` holds):
+    unknown options and values of the wrong type fail with the option's name."""
+    import inspect
+    import typing
+
+    from pydantic import create_model
+
+    from xlt.finetune.tasks import TASKS
+
+    task = TASKS[name]
+    if task not in _TASK_OPTIONS:
+        try:
+            hints = typing.get_type_hints(task.__init__)  # from __future__ annotations: strings
+        except (NameError, TypeError):  # an annotation that does not resolve: check the names only
+            hints = {}
+        init = task.__init__
+        params = [] if init is object.__init__ else list(inspect.signature(init).parameters.values())
+        fields: dict[str, Any] = {
+            p.name: (hints.get(p.name, Any), ... if p.default is inspect.Parameter.empty else p.default)
+            for p in params[1:] if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+        extra = "allow" if any(p.kind is p.VAR_KEYWORD for p in params[1:]) else "forbid"
+        _TASK_OPTIONS[task] = create_model(f"{name}_task_options", __config__=ConfigDict(extra=extra), **fields)
+    return _TASK_OPTIONS[task]

@@ -25,7 +25,7 @@ from typing import Any
 
 import datasets
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt
 
 from xlt.corpus.schema import ID, LANG, values
 from xlt.errors import ConfigError, DataError
@@ -38,15 +38,15 @@ class FewShotConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    languages: list[str]
-    k: list[int] = Field(default_factory=lambda: [0, 8, 32, 128])
-    seeds: int = 3
-    epochs: float = 3  # over the k-shot set
-    min_steps: int = 10  # small k: at least this many updates
-    learning_rate: float | None = None  # None: the run's training.learning_rate
-    batch_size: int = 16
-    confidence: float = 0.95
-    test_limit: int | None = None  # score on a fixed random sample of this many test rows per language
+    languages: list[str] = Field(min_length=1)
+    k: list[NonNegativeInt] = Field(default_factory=lambda: [0, 8, 32, 128], min_length=1)  # 0: zero-shot
+    seeds: int = Field(3, ge=1)  # seeds 0 .. seeds-1 per k > 0
+    epochs: float = Field(3, gt=0)  # over the k-shot set
+    min_steps: int = Field(10, ge=0)  # small k: at least this many updates
+    learning_rate: float | None = Field(None, gt=0, lt=1)  # None: the run's training.learning_rate
+    batch_size: int = Field(16, ge=1)
+    confidence: float = Field(0.95, gt=0, lt=1)  # of the t-interval over seeds
+    test_limit: int | None = Field(None, ge=1)  # score on a fixed random sample of this many test rows per language
 
 
 def sample_k_per_class(pool: datasets.Dataset, k: int, seed: int, classes_of: Callable[[dict], set[str]],

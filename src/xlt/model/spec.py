@@ -12,7 +12,7 @@ inputs the same way.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from xlt.model.builtin import BUILTIN_PREFIX, builtin_model
 from xlt.model.card import ModelCard
@@ -25,7 +25,7 @@ class ModelSpec(BaseModel):
 
     name: str = BUILTIN_PREFIX + "multilingual-e5-small"
     prefix: str | None = None  # None: the model's own (e5: "query: "), else ""
-    max_length: int = 128
+    max_length: int = Field(128, ge=1)  # tokens per input
     pooling: str | None = None  # None: the model's own ("mean" for e5), else "mean"
 
     @property

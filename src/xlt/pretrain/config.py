@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from xlt.config_file import YamlConfig
 from xlt.model.spec import ModelSpec
@@ -68,20 +68,27 @@ class PretrainSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    max_steps: int = 1000
-    learning_rate: float = 2e-5
-    warmup: float = 0.06  # fraction of the steps (or a whole number of steps)
-    weight_decay: float = 0.01
-    batch_size: int = 16  # per objective
-    gradient_accumulation: int = 1
-    max_length: int = 128  # tokens per sequence (a TLM pair shares it)
-    mlm_probability: float = 0.15
-    heldout: int = 100  # mono lines per language kept out of training to measure the MLM loss before/after
+    max_steps: int = Field(1000, ge=1)  # the data is an endless stream: steps, not epochs, end training
+    learning_rate: float = Field(2e-5, gt=0, lt=1)
+    warmup: float = Field(0.06, ge=0)  # fraction of the steps (below 1) or a whole number of steps
+    weight_decay: float = Field(0.01, ge=0)
+    batch_size: int = Field(16, ge=1)  # per objective
+    gradient_accumulation: int = Field(1, ge=1)
+    max_length: int = Field(128, ge=1)  # tokens per sequence (a TLM pair shares it)
+    mlm_probability: float = Field(0.15, gt=0, le=1)  # share of the tokens masked
+    heldout: int = Field(100, ge=0)  # mono lines per language kept out of training to measure the MLM loss
     freeze_embeddings: bool = False  # keep the (tied) embedding matrix fixed: ~80% fewer updated weights in e5
-    head_warmup_steps: int = 0  # a new MLM head: first train the head alone (encoder frozen) this many steps
-    seed: int = 0
-    save_steps: int = 200
-    logging_steps: int = 10
+    head_warmup_steps: int = Field(0, ge=0)  # a new MLM head: first train the head alone (encoder frozen)
+    seed: int = Field(0, ge=0)  # numpy's generators take no negative seed
+    save_steps: int = Field(200, ge=1)
+    logging_steps: int = Field(10, ge=1)
+
+    @field_validator("warmup")
+    @classmethod
+    def _whole_steps(cls, value: float) -> float:
+        if value >= 1 and value != int(value):
+            raise ValueError(f"a fraction of the steps (below 1) or a whole number of steps, not {value}")
+        return value
 
 
 class LanguageAdapterSettings(BaseModel):
@@ -94,7 +101,7 @@ class LanguageAdapterSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reduction_factor: int = Field(2, ge=1)  # MAD-X: 2 (a language needs more capacity than a task)
-    activation: str = "relu"
+    activation: Literal["relu", "gelu", "tanh"] = "relu"
     placement: Literal["ffn", "both"] = "ffn"
     names: dict[str, str] = Field(default_factory=dict)
 

@@ -24,7 +24,7 @@ class TranslateSettings(BaseModel):
     #: translate-train: target language -> translator from the source language INTO that language
     train: dict[str, TranslatorSpec] = Field(default_factory=dict)
     cache: str | None = None  # SQLite file; None: $XLT_HOME/translations.sqlite
-    batch_size: int | None = None  # texts per translator call; None: the backend's default
+    batch_size: int | None = Field(None, ge=1)  # texts per translator call; None: the backend's default
     #: set by xlt on the translate-train sub-run (source + translated training data); not for users
     augment_train: bool = False
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from xlt.config_file import apply_overrides, read_yaml
+from xlt.config_file import apply_overrides, describe_validation_error, read_yaml, yaml_key_lines
 from xlt.errors import ConfigError
 from xlt.finetune.config import TrainConfig
 from xlt.tune.space import SearchSpace
@@ -28,9 +28,9 @@ class TuneSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     pruner: Literal["median", "hyperband", "none"] = "median"
-    seed: int = 0
-    startup_trials: int = 5
-    warmup_epochs: int = 1
+    seed: int = Field(0, ge=0)  # numpy's generators take no negative seed
+    startup_trials: int = Field(5, ge=0)
+    warmup_epochs: int = Field(1, ge=0)
     final: bool = True
 
 
@@ -52,16 +52,18 @@ def load_tune_config(path: str | Path, overrides: list[str] | None = None) -> Tu
     """
     path = Path(path)
     raw = read_yaml(path)
+    lines = yaml_key_lines(path)
     if "search" not in raw:
         raise ConfigError(f"{path}: a tune config needs a 'search:' section (see examples/tune_emoji_groups.yaml)")
     space = SearchSpace.parse(raw.pop("search"), source=str(path))
+    tune = raw.pop("tune", None) or {}
     try:
-        settings = TuneSettings.model_validate(raw.pop("tune", None) or {})
+        settings = TuneSettings.model_validate(tune)
     except ValidationError as err:
-        msgs = "; ".join(f"tune.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors())
-        raise ConfigError(f"{path}: {msgs}") from err
+        raise ConfigError(describe_validation_error(err, tune, source=str(path), prefix=("tune",), lines=lines)
+                          ) from err
     raw = apply_overrides(raw, overrides or [])
-    base = TrainConfig.validated(raw, source=str(path))
+    base = TrainConfig.validated(raw, source=str(path), lines=lines, overrides=overrides or ())
     if base.training.select_on_target:
         raise ConfigError(f"{path}: training.select_on_target=true: tuning must select on source-language dev "
                           "data only (the target scores of the best trial would be optimistic)")

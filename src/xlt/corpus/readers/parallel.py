@@ -34,7 +34,7 @@ from typing import Any, Literal
 import datasets
 from pydantic import BaseModel, ConfigDict, PositiveInt, ValidationError, model_validator
 
-from xlt.config_file import read_yaml
+from xlt.config_file import describe_validation_error, read_yaml
 from xlt.corpus.paths import LANG_PLACEHOLDER, expand_env, language_files
 from xlt.corpus.readers.lines import numbered_lines
 from xlt.corpus.readers.sentences import sentence_blocks
@@ -243,11 +243,13 @@ class ParallelSpec(BaseModel):
                 raise ConfigError(f"unknown parallel preset {preset!r}; use one of {sorted(PARALLEL_PRESETS)}")
             fields = {**PARALLEL_PRESETS[preset].model_dump(exclude_none=True), **fields, "preset": preset}
         fields.update({k: v for k, v in overrides.items() if v is not None})
+        if "tgt_lang" not in fields and "format" in fields:
+            raise ConfigError(f"parallel data spec {str(spec)!r}: no target language: give the language of TGT "
+                              "with --target-lang LANG (xlt evaluate) or tgt_lang: LANG (a spec mapping or YAML file)")
         try:
             return cls.model_validate(fields)
         except ValidationError as e:
-            problems = "; ".join(f"{'.'.join(map(str, err['loc'])) or 'spec'}: {err['msg']}"
-                                 for err in e.errors())
+            problems = describe_validation_error(e, fields).replace("\n", "; ")
             raise ConfigError(f"bad parallel data spec {str(spec)!r}: {problems}") from None
 
     @property

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
 from torch import nn
 
 from xlt.errors import ConfigError
@@ -24,7 +25,7 @@ from xlt.model.parts import encoder_of, freeze
 
 class AdapterConfig(StrategyConfig):
     name: str = "adapter"
-    reduction_factor: int = 16  # bottleneck = hidden / reduction_factor (384 / 16 = 24 for e5-small)
+    reduction_factor: int = Field(16, ge=1)  # bottleneck = hidden / reduction_factor (384 / 16 = 24 for e5-small)
     activation: Literal["relu", "gelu", "tanh"] = "relu"
     placement: Literal["ffn", "both"] = "ffn"  # ffn: Pfeiffer (one per block); both: Houlsby (two)
 

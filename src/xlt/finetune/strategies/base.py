@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 from torch import nn
 
+from xlt.config_file import describe_validation_error
 from xlt.errors import ConfigError
 
 
@@ -69,5 +70,8 @@ def make_strategy(spec: str | dict[str, Any] | StrategyConfig) -> Strategy:
     cls = STRATEGIES[name]
     try:
         return cls(cls.config_class(**spec))
+    except ValidationError as err:
+        problems = describe_validation_error(err, spec, prefix=("strategy",)).replace("\n", "; ")
+        raise ConfigError(f"strategy {name!r}: {problems}") from err
     except ValueError as err:
         raise ConfigError(f"strategy {name!r}: {err}") from err

@@ -7,6 +7,7 @@ embedding matrix, which is 80% of multilingual-e5-small's parameters.
 
 from __future__ import annotations
 
+from pydantic import Field
 from torch import nn
 
 from xlt.finetune.strategies.base import Strategy, StrategyConfig
@@ -16,7 +17,7 @@ from xlt.model.parts import embeddings_of, encoder_layers, freeze
 class FreezeConfig(StrategyConfig):
     name: str = "freeze"
     embeddings: bool = True  # freeze the embedding layer
-    layers: int = 0  # also freeze this many of the lowest transformer blocks
+    layers: int = Field(0, ge=0)  # also freeze this many of the lowest transformer blocks
 
 
 class FreezeStrategy(Strategy):

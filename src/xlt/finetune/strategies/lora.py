@@ -7,6 +7,7 @@ head plus a pointer to the base model; :meth:`merge` (``xlt merge RUN OUT``, PEF
 
 from __future__ import annotations
 
+from pydantic import Field
 from torch import nn
 
 from xlt.finetune.strategies.base import Strategy, StrategyConfig
@@ -22,10 +23,10 @@ def head_module_names(model: nn.Module) -> list[str]:
 
 class LoraConfig(StrategyConfig):
     name: str = "lora"
-    rank: int = 8
-    alpha: int = 16
-    dropout: float = 0.1
-    target_modules: list[str] = ["query", "key", "value", "dense"]
+    rank: int = Field(8, ge=1)
+    alpha: int = Field(16, gt=0)  # the update is scaled by alpha / rank
+    dropout: float = Field(0.1, ge=0, lt=1)
+    target_modules: list[str] = Field(["query", "key", "value", "dense"], min_length=1)
     head_modules: list[str] | None = None  # None: the modules outside the encoder (classifier, qa_outputs)
 
 

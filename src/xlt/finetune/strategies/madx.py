@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from torch import nn
 
 from xlt.errors import ConfigError
@@ -36,10 +36,17 @@ class MadxConfig(StrategyConfig):
     name: str = "madx"
     source_language: str  # the language adapter under the task adapter during training
     language_adapters: dict[str, str]  # test language -> folder written by train_language_adapter
-    reduction_factor: int = 16  # of the task adapter
+    reduction_factor: int = Field(16, ge=1)  # of the task adapter
     activation: Literal["relu", "gelu", "tanh"] = "relu"
     # filled from the adapter folders when training; what a saved run rebuilds its structure from
     language_settings: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _source_has_adapter(self) -> MadxConfig:
+        if self.source_language not in self.language_adapters:
+            raise ValueError(f"source_language {self.source_language!r} has no entry in language_adapters "
+                             f"({sorted(self.language_adapters)})")
+        return self
 
 
 def language_adapter_name(lang: str) -> str:

@@ -18,6 +18,7 @@ Nothing to merge: the prompt is an input, not a weight change.
 from __future__ import annotations
 
 import torch
+from pydantic import Field
 from torch import nn
 
 from xlt.errors import ConfigError
@@ -27,7 +28,7 @@ from xlt.model.parts import encoder_of, freeze
 
 class PromptConfig(StrategyConfig):
     name: str = "prompt"
-    num_virtual_tokens: int = 20
+    num_virtual_tokens: int = Field(20, ge=1)
     seed: int = 0  # which vocabulary words initialise the prompt
 
 

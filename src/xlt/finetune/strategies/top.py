@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from torch import nn
 
 from xlt.finetune.strategies.base import Strategy, StrategyConfig
@@ -10,7 +11,7 @@ from xlt.model.parts import encoder_layers, encoder_of, freeze
 
 class TopConfig(StrategyConfig):
     name: str = "top"
-    layers: int = 2
+    layers: int = Field(2, ge=0)  # 0: only the task head trains
 
 
 class TopStrategy(Strategy):
