@@ -143,7 +143,7 @@ def test_list_of_test_specs_two_of_one_language_need_a_name(ner_files):
         DataConfig(train=train, test=[*tests, gsd], source_languages=["en"]).load()
     cfg = DataConfig(train=train, test=[*tests, {**gsd, "name": "zh-gsd"}], source_languages=["en"])
     parts = cfg.load()
-    assert cfg.task == "tagging" and parts["test"].column_names == ["id", "lang", "tokens", "tags"]
+    assert cfg.layout == "tagging" and parts["test"].column_names == ["id", "lang", "tokens", "tags"]
     assert langs(parts["test"]) == ["de", "zh", "zh-gsd"] and parts["test"].num_rows == 13
     assert (parts["train"].num_rows, parts["dev"].num_rows) == (18, 2)  # dev carved from train by item
     assert cfg.split_manifest()["target_languages"] == ["de", "zh", "zh-gsd"]
@@ -182,8 +182,8 @@ def test_index_ids_of_two_files_overlap_unless_allowed(write, tmp_path):
     assert DataConfig(**fields, allow_overlap=True).load()["test"].num_rows == 4
 
 
-def test_specs_of_different_tasks_are_rejected(ner_files):
-    with pytest.raises(ValidationError, match="different tasks \\(train: tagging, test: classification\\)"):
+def test_specs_of_different_layouts_are_rejected(ner_files):
+    with pytest.raises(ValidationError, match="different layouts \\(train: tagging, test: classification\\)"):
         DataConfig(train=f"iob2:{ner_files}/en_train.iob2", test="xnli")
     with pytest.raises(ValidationError, match="empty list"):
         DataConfig(train=f"iob2:{ner_files}/en_train.iob2", test=[])
@@ -196,7 +196,7 @@ def test_qa_pool_split_keeps_translations_together(write, tmp_path):
         write(f"qa/{lang}.json", json.dumps(doc))
     cfg = DataConfig(pool=f"squad:{tmp_path}/qa/{{lang}}.json", source_languages=["en"])
     parts = cfg.load()
-    assert cfg.task == "qa" and parts["test"].column_names == ["id", "lang", "question", "context", "answers"]
+    assert cfg.layout == "qa" and parts["test"].column_names == ["id", "lang", "question", "context", "answers"]
     test_ids = set(values(parts["test"], "id"))
     assert not test_ids & set(values(parts["train"], "id")) and parts["test"].num_rows == 2 * len(test_ids)
 

@@ -7,15 +7,14 @@ import pytest
 
 from xlt.corpus.schema import (
     COLUMNS,
+    LAYOUTS,
     PAIR_COLUMNS,
     QA_COLUMNS,
     TAGGING_COLUMNS,
-    TASK_SCHEMAS,
+    get_layout,
     is_pair,
+    layout_of,
     make_dataset,
-    task_columns,
-    task_features,
-    task_of,
     validate_dataset,
     values,
 )
@@ -79,24 +78,25 @@ def qa(**overrides):
     return cols
 
 
-def test_task_schemas_and_features():
-    assert TASK_SCHEMAS == {"classification": COLUMNS, "tagging": TAGGING_COLUMNS, "qa": QA_COLUMNS}
-    assert task_features("tagging") == datasets.Features({
+def test_layouts_and_features():
+    assert {name: layout.columns for name, layout in LAYOUTS.items()} == {
+        "classification": COLUMNS, "tagging": TAGGING_COLUMNS, "qa": QA_COLUMNS}
+    assert get_layout("tagging").features() == datasets.Features({
         "id": datasets.Value("string"), "lang": datasets.Value("string"),
         "tokens": datasets.List(datasets.Value("string")), "tags": datasets.List(datasets.Value("string"))})
-    assert task_features("qa")["answers"] == {"text": datasets.List(datasets.Value("string")),
-                                              "answer_start": datasets.List(datasets.Value("int32"))}
-    assert task_columns("classification", pair=True) == PAIR_COLUMNS
-    with pytest.raises(ValueError, match="unknown task"):
-        task_columns("parsing")
+    assert get_layout("qa").features()["answers"] == {"text": datasets.List(datasets.Value("string")),
+                                                      "answer_start": datasets.List(datasets.Value("int32"))}
+    assert get_layout("classification").column_names(pair=True) == PAIR_COLUMNS
+    with pytest.raises(ValueError, match="unknown layout"):
+        get_layout("parsing")
 
 
 def test_make_and_validate_tagging_and_qa():
     tagged = validate_dataset(make_dataset(tagging()))
-    assert tuple(tagged.column_names) == TAGGING_COLUMNS and task_of(tagged.column_names) == "tagging"
+    assert tuple(tagged.column_names) == TAGGING_COLUMNS and layout_of(tagged.column_names) == "tagging"
     assert values(tagged, "tokens") == [["Bob", "ran"], ["Hi"]]
     answered = validate_dataset(make_dataset(qa()))
-    assert tuple(answered.column_names) == QA_COLUMNS and answered.features == task_features("qa")
+    assert tuple(answered.column_names) == QA_COLUMNS and answered.features == get_layout("qa").features()
     unanswered = make_dataset(qa(answers=[{"text": [], "answer_start": []}]))
     validate_dataset(unanswered)
 

@@ -161,7 +161,7 @@ SQUAD = ('{"data": [{"paragraphs": [{"context": "Bob ran.", "qas": [{"id": "q1",
 ])
 def test_parse_reader_formats_and_task(text, format, path, task):
     spec = DataSpec.parse(text)
-    assert (spec.format, spec.path, spec.task) == (format, path, task)
+    assert (spec.format, spec.path, spec.layout) == (format, path, task)
 
 
 @pytest.mark.parametrize("text,overrides,match", [

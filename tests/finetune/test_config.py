@@ -223,12 +223,20 @@ def test_strategy_and_task_options_fail_at_config_time(config: TrainConfig, over
 
 
 def test_strategy_stays_the_dict_given(config: TrainConfig) -> None:
-    new = config.with_overrides(["strategy={name: lora, rank: 4}", "task=tagging", "task_options.tag_map={B-X: O}"])
-    assert new.strategy == {"name": "lora", "rank": 4} and new.task_options == {"tag_map": {"B-X": "O"}}
+    new = config.with_overrides(["strategy={name: lora, rank: 4}", "task=translation",
+                                 "task_options.source_lang=en"])
+    assert new.strategy == {"name": "lora", "rank": 4} and new.task_options == {"source_lang": "en"}
     # --set strategy.layers=2 on a config without a strategy section: the default strategy's setting
     assert TrainConfig.validated(RAW | {"strategy": {"layers": 2}}).strategy == {"name": "freeze", "layers": 2}
     with pytest.raises(ConfigError, match="^config: strategy.bogus: Extra inputs are not permitted$"):
         TrainConfig.validated(RAW | {"strategy": {"bogus": 1}})
+
+
+def test_a_task_refuses_data_of_another_layout(config: TrainConfig) -> None:
+    """Tagging on a classification table fails when the config is read, before any data loads."""
+    with pytest.raises(ConfigError, match="task 'tagging' reads tagging tables, but the data specs give "
+                                          "classification tables"):
+        config.with_overrides(["task=tagging"])
 
 
 def test_config_imports_and_validates_in_a_fresh_interpreter() -> None:
@@ -238,5 +246,5 @@ def test_config_imports_and_validates_in_a_fresh_interpreter() -> None:
 
     code = ("from xlt.finetune.config import TrainConfig; "
             "TrainConfig.model_validate({'name': 'x', 'data': {'pool': 'builtin:emoji-groups'}, "
-            "'strategy': {'name': 'lora'}, 'task': 'tagging', 'task_options': {'tag_map': {}}})")
+            "'strategy': {'name': 'lora'}, 'task': 'translation', 'task_options': {'num_beams': 2}})")
     subprocess.run([sys.executable, "-c", code], check=True)

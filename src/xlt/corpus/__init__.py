@@ -1,7 +1,7 @@
 """Corpus step: read, check and split multilingual data into one schema.
 
 Every reader returns a ``datasets.Dataset`` with the columns ``id`` (item id, shared by translations),
-``lang`` and, by task (see :mod:`xlt.corpus.schema`): classification ``text``, ``text_pair`` (pair data
+``lang`` and, by layout (see :mod:`xlt.corpus.schema`): classification ``text``, ``text_pair`` (pair data
 only), ``label`` (label name); tagging ``tokens``, ``tags``; qa ``question``, ``context``, ``answers``.
 
 >>> from xlt.corpus import DataSpec, split_by_item
@@ -39,6 +39,7 @@ from xlt.corpus.schema import (
     ID,
     LABEL,
     LANG,
+    LAYOUTS,
     PAIR_COLUMNS,
     QA_COLUMNS,
     QA_FEATURES,
@@ -46,18 +47,16 @@ from xlt.corpus.schema import (
     TAGGING_COLUMNS,
     TAGGING_FEATURES,
     TAGS,
-    TASK_SCHEMAS,
-    TASKS,
     TEXT,
     TEXT_PAIR,
     TOKENS,
-    Task,
+    Layout,
     features,
+    get_layout,
     is_pair,
+    layout_of,
     make_dataset,
-    task_columns,
-    task_features,
-    task_of,
+    register_layout,
     validate_dataset,
 )
 from xlt.corpus.spec import FORMATS, DataSpec
@@ -67,10 +66,10 @@ from xlt.corpus.subset import select_ids, select_languages
 __all__ = [
     "ANSWERS", "BUILTINS", "COLUMNS", "CONTEXT", "FORMATS", "ID", "LABEL", "LANG", "PAIR_COLUMNS", "PRESETS",
     "QA_COLUMNS", "QA_FEATURES", "QUESTION", "READERS", "TAGGING_COLUMNS", "TAGGING_FEATURES", "TAGS",
-    "TASKS", "TASK_SCHEMAS", "TEXT", "TEXT_PAIR", "TOKENS", "Columns", "DataConfig", "DataSpec", "SplitConfig",
-    "Task", "check_no_leakage", "expand_env", "features", "is_pair", "language_files", "load_builtin",
+    "LAYOUTS", "TEXT", "TEXT_PAIR", "TOKENS", "Columns", "DataConfig", "DataSpec", "SplitConfig",
+    "Layout", "check_no_leakage", "expand_env", "features", "is_pair", "language_files", "load_builtin",
     "make_dataset", "read_conll2002", "read_conllu", "read_iob2", "read_pawsx", "read_preset", "read_sib200",
     "read_squad", "read_table", "read_token_tsv", "read_xnli", "sample_languages", "select_ids",
-    "select_languages", "shared_ids", "split_by_item", "split_manifest", "task_columns", "task_features",
-    "task_of", "validate_dataset",
+    "select_languages", "shared_ids", "split_by_item", "split_manifest", "get_layout", "layout_of",
+    "register_layout", "validate_dataset",
 ]

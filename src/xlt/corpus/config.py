@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 
 from xlt.config_file import field_error
 from xlt.corpus.leakage import check_no_leakage, shared_ids
-from xlt.corpus.schema import ID, LANG, Task, values
+from xlt.corpus.schema import ID, LANG, values
 from xlt.corpus.spec import DataSpec
 from xlt.corpus.split import split_by_item, split_manifest
 from xlt.corpus.subset import select_languages
@@ -73,7 +73,7 @@ class DataConfig(BaseModel):
     ...                  test=[{"format": "iob2", "path": "$XLT_DATA/uner/zh_pud-ud-test.iob2", "languages": ["zh"]},
     ...                        {"format": "iob2", "path": "$XLT_DATA/uner/zh_gsd-ud-test.iob2", "languages": ["zh"],
     ...                         "name": "zh-gsd"}])
-    >>> cfg.task, len(cfg.test)
+    >>> cfg.layout, len(cfg.test)
     ('tagging', 2)
     """
 
@@ -115,16 +115,16 @@ class DataConfig(BaseModel):
             langs = getattr(self, name)
             if langs is not None and (not langs or len(set(langs)) != len(langs)):
                 raise ValueError(f"{name} must be a non-empty list without duplicates, got {langs}")
-        tasks = {split: {spec.task for spec in self.specs(split)} for split in ("pool", "train", "dev", "test")}
-        if len(set().union(*tasks.values())) > 1:
-            found = ", ".join(f"{split}: {'/'.join(sorted(t))}" for split, t in tasks.items() if t)
-            raise ValueError(f"the data specs are of different tasks ({found}); all must be of one task")
+        layouts = {split: {spec.layout for spec in self.specs(split)} for split in ("pool", "train", "dev", "test")}
+        if len(set().union(*layouts.values())) > 1:
+            found = ", ".join(f"{split}: {'/'.join(sorted(t))}" for split, t in layouts.items() if t)
+            raise ValueError(f"the data specs are of different layouts ({found}); all must be of one layout")
         return self
 
     @property
-    def task(self) -> Task:
-        """The task of the data (``classification``, ``tagging`` or ``qa``), from the specs' formats."""
-        return next(spec.task for split in ("pool", "train", "test") for spec in self.specs(split))
+    def layout(self) -> str:
+        """The layout of the data (``classification``, ``tagging``, ``qa``, ...), from the specs' formats."""
+        return next(spec.layout for split in ("pool", "train", "test") for spec in self.specs(split))
 
     def specs(self, split: str) -> list[DataSpec]:
         """The specs of ``split`` (``train``, ``dev``, ``test`` or ``pool``) as a list (empty if none)."""

@@ -1,6 +1,7 @@
-"""The table layouts corpus readers return (one per task), and a check for them.
+"""The table layouts corpus readers return, and a check for them.
 
-Every task has ``id`` (item id, shared by the translations of one item) and ``lang``. Then:
+A :class:`Layout` is a kind of labelled table; every layout has ``id`` (item id, shared by the translations
+of one item) and ``lang``. A task (:mod:`xlt.finetune.tasks`) names the layout it reads. The layouts:
 
 - ``classification``: ``text``, ``text_pair`` (sentence-pair data only) and ``label`` (the label *name*;
   labels stay strings). All columns are strings.
@@ -13,7 +14,7 @@ Every task has ``id`` (item id, shared by the translations of one item) and ``la
 >>> validate_dataset(ds, source="demo").column_names
 ['id', 'lang', 'text', 'label']
 >>> tagged = make_dataset({"id": ["s1"], "lang": ["en"], "tokens": [["Hi", "Bob"]], "tags": [["O", "B-PER"]]})
->>> task_of(tagged.column_names), validate_dataset(tagged)[0]["tags"]
+>>> layout_of(tagged.column_names), validate_dataset(tagged)[0]["tags"]
 ('tagging', ['O', 'B-PER'])
 """
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 import datasets
 
@@ -49,23 +50,12 @@ ANSWERS = "answers"
 ANSWER_TEXT = "text"
 ANSWER_START = "answer_start"
 
-Task = Literal["classification", "tagging", "qa"]
-TASKS: tuple[str, ...] = get_args(Task)
 #: Column order of a tagging dataset.
 TAGGING_COLUMNS: tuple[str, ...] = (ID, LANG, TOKENS, TAGS)
 #: Column order of an extractive-QA dataset.
 QA_COLUMNS: tuple[str, ...] = (ID, LANG, QUESTION, CONTEXT, ANSWERS)
-#: Task -> column order (classification: the single-text layout; pair data add ``text_pair``).
-TASK_SCHEMAS: dict[str, tuple[str, ...]] = {"classification": COLUMNS, "tagging": TAGGING_COLUMNS,
-                                            "qa": QA_COLUMNS}
 
 _STRING = datasets.Value("string")
-TAGGING_FEATURES = datasets.Features({ID: _STRING, LANG: _STRING, TOKENS: datasets.List(_STRING),
-                                      TAGS: datasets.List(_STRING)})
-QA_FEATURES = datasets.Features({
-    ID: _STRING, LANG: _STRING, QUESTION: _STRING, CONTEXT: _STRING,
-    ANSWERS: {ANSWER_TEXT: datasets.List(_STRING), ANSWER_START: datasets.List(datasets.Value("int32"))},
-})
 
 
 def column_names(pair: bool) -> tuple[str, ...]:
@@ -86,48 +76,123 @@ def features(pair: bool) -> datasets.Features:
     return datasets.Features({name: datasets.Value("string") for name in column_names(pair)})
 
 
-def task_of(names: Collection[str]) -> Task:
-    """The task whose schema the column ``names`` are meant for: ``tokens``/``tags`` -> tagging,
-    ``question``/``context``/``answers`` -> qa, else classification.
+class Layout:
+    """A table layout: its columns and their types, which column names mark it, and the row checks it needs.
 
-    >>> task_of(["id", "lang", "question", "context", "answers"])
-    'qa'
+    A new layout is one subclass plus one :func:`register_layout` call.
     """
-    if TOKENS in names or TAGS in names:
-        return "tagging"
-    if QUESTION in names or CONTEXT in names or ANSWERS in names:
-        return "qa"
-    return "classification"
+
+    name: str
+    columns: tuple[str, ...]
+    #: column names that only this layout has (how :func:`layout_of` recognises a table)
+    marks: frozenset[str] = frozenset()
+
+    def column_names(self, pair: bool = False) -> tuple[str, ...]:
+        return self.columns
+
+    def features(self, pair: bool = False) -> datasets.Features:
+        raise NotImplementedError
+
+    def string_columns(self) -> tuple[str, ...]:
+        """Columns that hold one non-blank string per row."""
+        return tuple(c for c in self.columns if isinstance(self.features().get(c), datasets.Value))
+
+    def validate_rows(self, ds: datasets.Dataset, where: str | Path) -> None:
+        """Checks beyond the column types (e.g. one tag per token); raise :class:`DataError`."""
 
 
-def task_columns(task: str, *, pair: bool = False) -> tuple[str, ...]:
-    """The column names of ``task``'s schema (``pair``: classification with ``text_pair``).
+class ClassificationLayout(Layout):
+    """``text``, ``text_pair`` (sentence-pair data only) and ``label`` (the label *name*), all strings."""
 
-    >>> task_columns("tagging")
+    name = "classification"
+    columns = COLUMNS
+
+    def column_names(self, pair: bool = False) -> tuple[str, ...]:
+        return column_names(pair)
+
+    def features(self, pair: bool = False) -> datasets.Features:
+        return features(pair)
+
+    def string_columns(self) -> tuple[str, ...]:
+        return PAIR_COLUMNS
+
+
+class TaggingLayout(Layout):
+    """``tokens`` and ``tags``: one tag per word, lists of strings."""
+
+    name = "tagging"
+    columns = TAGGING_COLUMNS
+    marks = frozenset({TOKENS, TAGS})
+
+    def features(self, pair: bool = False) -> datasets.Features:
+        return datasets.Features({ID: _STRING, LANG: _STRING, TOKENS: datasets.List(_STRING),
+                                  TAGS: datasets.List(_STRING)})
+
+    def validate_rows(self, ds: datasets.Dataset, where: str | Path) -> None:
+        _validate_tagging(ds, where)
+
+
+class QALayout(Layout):
+    """``question``, ``context`` and the SQuAD ``answers`` struct (character offsets into ``context``)."""
+
+    name = "qa"
+    columns = QA_COLUMNS
+    marks = frozenset({QUESTION, CONTEXT, ANSWERS})
+
+    def features(self, pair: bool = False) -> datasets.Features:
+        return datasets.Features({
+            ID: _STRING, LANG: _STRING, QUESTION: _STRING, CONTEXT: _STRING,
+            ANSWERS: {ANSWER_TEXT: datasets.List(_STRING), ANSWER_START: datasets.List(datasets.Value("int32"))},
+        })
+
+    def validate_rows(self, ds: datasets.Dataset, where: str | Path) -> None:
+        _validate_qa(ds, where)
+
+
+#: Layout name -> layout; tables whose columns mark no other layout are classification tables.
+LAYOUTS: dict[str, Layout] = {}
+DEFAULT_LAYOUT = "classification"
+
+
+def register_layout(layout: Layout) -> Layout:
+    LAYOUTS[layout.name] = layout
+    return layout
+
+
+register_layout(ClassificationLayout())
+register_layout(TaggingLayout())
+register_layout(QALayout())
+TAGGING_FEATURES = LAYOUTS["tagging"].features()
+QA_FEATURES = LAYOUTS["qa"].features()
+
+
+def get_layout(name: str) -> Layout:
+    """The layout called ``name``.
+
+    >>> get_layout("tagging").columns
     ('id', 'lang', 'tokens', 'tags')
     """
-    if task not in TASK_SCHEMAS:
-        raise ValueError(f"unknown task {task!r}; use one of {list(TASKS)}")
-    return column_names(pair) if task == "classification" else TASK_SCHEMAS[task]
+    if name not in LAYOUTS:
+        raise ValueError(f"unknown layout {name!r}; use one of {list(LAYOUTS)}")
+    return LAYOUTS[name]
 
 
-def task_features(task: str, *, pair: bool = False) -> datasets.Features:
-    """The ``datasets.Features`` of ``task``'s schema.
+def layout_of(names: Collection[str]) -> str:
+    """The layout the column ``names`` are meant for: the one whose marking columns they contain, else
+    classification.
 
-    >>> task_features("qa")["answers"]
-    {'text': List(Value('string')), 'answer_start': List(Value('int32'))}
+    >>> layout_of(["id", "lang", "question", "context", "answers"])
+    'qa'
     """
-    if task == "tagging":
-        return TAGGING_FEATURES.copy()
-    if task == "qa":
-        return QA_FEATURES.copy()
-    task_columns(task)  # raises for an unknown task
-    return features(pair)
+    for layout in LAYOUTS.values():
+        if layout.marks & set(names):
+            return layout.name
+    return DEFAULT_LAYOUT
 
 
 def make_dataset(columns: Mapping[str, Sequence[Any]], *, pair: bool | None = None,
-                 task: str | None = None) -> datasets.Dataset:
-    """Build a schema dataset from column lists. ``task`` defaults to :func:`task_of` the given columns,
+                 layout: str | None = None) -> datasets.Dataset:
+    """Build a schema dataset from column lists. ``layout`` defaults to :func:`layout_of` the given columns,
     ``pair`` (classification) to whether ``text_pair`` is given.
 
     >>> make_dataset({"id": [], "lang": [], "text": [], "label": []}).num_rows
@@ -136,11 +201,11 @@ def make_dataset(columns: Mapping[str, Sequence[Any]], *, pair: bool | None = No
     ...               "answers": [{"text": ["Bob"], "answer_start": [0]}]}).features["answers"]["answer_start"]
     List(Value('int32'))
     """
-    task = task or task_of(columns)
+    schema = get_layout(layout or layout_of(columns))
     if pair is None:
         pair = TEXT_PAIR in columns
-    names = task_columns(task, pair=pair)
-    return datasets.Dataset.from_dict({n: list(columns[n]) for n in names}, features=task_features(task, pair=pair))
+    names = schema.column_names(pair)
+    return datasets.Dataset.from_dict({n: list(columns[n]) for n in names}, features=schema.features(pair))
 
 
 def values(ds: datasets.Dataset, name: str) -> list:
@@ -162,10 +227,10 @@ def is_pair(ds: datasets.Dataset) -> bool:
 
 
 def validate_dataset(ds: datasets.Dataset, *, source: str | Path | None = None,
-                     task: str | None = None) -> datasets.Dataset:
-    """Check that ``ds`` follows its task's schema; return it unchanged, or raise :class:`DataError`.
+                     layout: str | None = None) -> datasets.Dataset:
+    """Check that ``ds`` follows its layout; return it unchanged, or raise :class:`DataError`.
 
-    ``task`` defaults to :func:`task_of` the columns. Checks: exactly the schema's columns (in any order),
+    ``layout`` defaults to :func:`layout_of` the columns. Checks: exactly the schema's columns (in any order),
     string-typed ``id``/``lang`` (and classification, question and context columns), no empty or blank
     value, and no ``(id, lang)`` pair twice. Tagging: lists of strings, one non-blank tag per non-blank
     token, at least one token. QA: every answer text is non-empty and found in the context at its
@@ -179,8 +244,8 @@ def validate_dataset(ds: datasets.Dataset, *, source: str | Path | None = None,
     """
     where = source if source is not None else "dataset"
     have = list(ds.column_names)
-    task = task or task_of(have)
-    expected = task_columns(task, pair=TEXT_PAIR in have)
+    schema = get_layout(layout or layout_of(have))
+    expected = schema.column_names(TEXT_PAIR in have)
     for name in expected:
         if name not in have:
             raise DataError(f"missing column; a corpus dataset has the columns {list(expected)}, "
@@ -189,7 +254,7 @@ def validate_dataset(ds: datasets.Dataset, *, source: str | Path | None = None,
         if name not in expected:
             raise DataError(f"unexpected column; a corpus dataset has exactly the columns {list(expected)}",
                             path=where, field=name)
-    strings = [name for name in expected if name not in (TOKENS, TAGS, ANSWERS)]
+    strings = [name for name in expected if name in schema.string_columns()]
     for name in strings:
         if not _is_string(ds.features[name]):
             raise DataError(f"column must hold strings, it holds {ds.features[name]}", path=where, field=name)
@@ -197,10 +262,7 @@ def validate_dataset(ds: datasets.Dataset, *, source: str | Path | None = None,
         for row, value in enumerate(values(ds, name)):
             if value is None or not value.strip():
                 raise DataError(f"empty value in row {row} (0-based)", path=where, field=name)
-    if task == "tagging":
-        _validate_tagging(ds, where)
-    elif task == "qa":
-        _validate_qa(ds, where)
+    schema.validate_rows(ds, where)
     seen: set[tuple[str, str]] = set()
     for row, key in enumerate(zip(values(ds, ID), values(ds, LANG), strict=True)):
         if key in seen:

@@ -4,7 +4,7 @@
 'tsv'
 >>> DataSpec.parse("builtin:emoji-groups", languages=["en"], limit=3).load().num_rows
 3
->>> DataSpec.parse("conllu:$XLT_DATA/ud_pud/{lang}_pud-ud-test.conllu", languages=["de"]).task
+>>> DataSpec.parse("conllu:$XLT_DATA/ud_pud/{lang}_pud-ud-test.conllu", languages=["de"]).layout
 'tagging'
 """
 
@@ -25,7 +25,7 @@ from xlt.corpus.readers.conllu import TagColumn
 from xlt.corpus.readers.presets import PRESETS
 from xlt.corpus.readers.squad import DuplicateIds
 from xlt.corpus.readers.table import TABLE_FORMATS, ColumnRef, Columns, read_table
-from xlt.corpus.schema import LANG, Task
+from xlt.corpus.schema import DEFAULT_LAYOUT, LANG
 from xlt.errors import ConfigError
 
 Format = Literal["jsonl", "csv", "tsv", "xnli", "pawsx", "sib200", "builtin:emoji-groups",
@@ -159,15 +159,15 @@ class DataSpec(BaseModel):
         return self.format.startswith(BUILTIN_PREFIX)
 
     @property
-    def task(self) -> Task:
-        """The task of the data this spec reads: ``tagging`` or ``qa`` for those readers, else
+    def layout(self) -> str:
+        """The layout of the table this spec reads: its file reader's, else (tables, presets, built-ins)
         ``classification``.
 
-        >>> DataSpec.parse("squad:x.json", languages=["en"]).task, DataSpec.parse("xnli").task
+        >>> DataSpec.parse("squad:x.json", languages=["en"]).layout, DataSpec.parse("xnli").layout
         ('qa', 'classification')
         """
         reader = READERS.get(self.format)
-        return reader.task if reader is not None else "classification"  # type: ignore[return-value]
+        return reader.layout if reader is not None else DEFAULT_LAYOUT
 
     @property
     def builtin_name(self) -> str:

@@ -132,6 +132,16 @@ class TrainConfig(YamlConfig):
         return spec
 
     @model_validator(mode="after")
+    def _data_fits_the_task(self) -> TrainConfig:
+        from xlt.finetune.tasks import TASKS
+
+        wanted = TASKS[self.task].layout
+        if self.data.layout != wanted:
+            raise ValueError(f"task {self.task!r} reads {wanted} tables, but the data specs give {self.data.layout} "
+                             f"tables; set task: to the task of the data, or give {wanted} data")
+        return self
+
+    @model_validator(mode="after")
     def _zero_shot_unless_asked(self) -> TrainConfig:
         sources, dev = self.data.source_languages, self.data.dev_languages
         if dev and sources and set(dev) - set(sources) and not self.training.select_on_target:

@@ -6,7 +6,7 @@ Table formats (JSONL/CSV/TSV and the presets) give classification data; the file
 >>> from xlt.corpus.readers import PRESETS, READERS, TABLE_FORMATS
 >>> TABLE_FORMATS, sorted(PRESETS)
 (('jsonl', 'csv', 'tsv'), ['pawsx', 'sib200', 'xnli'])
->>> {name: reader.task for name, reader in READERS.items()}
+>>> {name: reader.layout for name, reader in READERS.items()}
 {'conllu': 'tagging', 'iob2': 'tagging', 'conll2002': 'tagging', 'token-tsv': 'tagging', 'squad': 'qa'}
 """
 
@@ -29,11 +29,11 @@ from xlt.corpus.readers.token_tsv import read_token_tsv
 
 @dataclass(frozen=True)
 class FileReader:
-    """A one-language-per-file reader: ``read(path, lang=..., limit=..., **options)``, the task of its
-    schema, and the :class:`~xlt.corpus.spec.DataSpec` fields it takes as options."""
+    """A one-language-per-file reader: ``read(path, lang=..., limit=..., **options)``, the layout of the
+    table it returns, and the :class:`~xlt.corpus.spec.DataSpec` fields it takes as options."""
 
     read: Callable[..., datasets.Dataset]
-    task: str
+    layout: str
     options: tuple[str, ...] = ()
 
 

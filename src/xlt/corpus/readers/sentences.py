@@ -113,4 +113,4 @@ class TaggedSentences:
         if not self.ids:
             raise DataError("no sentences", path=self.path)
         return make_dataset({ID: self.ids, LANG: [self.lang] * len(self.ids), TOKENS: self.tokens,
-                             TAGS: self.tags}, task="tagging")
+                             TAGS: self.tags}, layout="tagging")

@@ -72,7 +72,7 @@ def read_squad(path: str | Path, *, lang: str, repair_offsets: bool = False, all
         log.warning("%s: %d question(s) have no answer (allow_unanswered is set)", path, reader.unanswered)
     if not reader.rows[ID]:
         raise DataError("no questions", path=path)
-    return make_dataset(reader.rows, task="qa")
+    return make_dataset(reader.rows, layout="qa")
 
 
 def _read_text(path: str | Path) -> str:

@@ -25,6 +25,8 @@ class Task:
     dev_metric_name: str = "accuracy"
     #: baseline name -> factory(embed, seed); ``embed`` is the task's frozen-feature table
     baselines: ClassVar[dict[str, Callable[[Callable, int], Any]]] = {}
+    #: the corpus table layout this task reads (:mod:`xlt.corpus.schema`)
+    layout: ClassVar[str] = "classification"
     #: the transformers Auto class that loads a saved model folder of this task
     auto_model_class: ClassVar[str] = "AutoModelForSequenceClassification"
     #: ``xlt export``, ``xlt serve`` and speed measurement can run this task's models

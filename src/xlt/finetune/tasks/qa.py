@@ -28,6 +28,7 @@ METRICS = {"mlqa": ("exact_match_mlqa", "qa_f1_mlqa"), "squad": ("exact_match", 
 class QATask(Task):
     name = "qa"
     baselines = {"frozen-encoder": lambda frozen, seed: SpanHeadBaseline(frozen, seed)}
+    layout = "qa"
     auto_model_class = "AutoModelForQuestionAnswering"
 
     def saved_labels(self, model) -> list[str]:

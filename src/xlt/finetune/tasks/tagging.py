@@ -34,6 +34,7 @@ class TaggingTask(Task):
         "frozen-encoder": lambda embed, seed: TokenProbeBaseline(embed, seed=seed),
         "majority-tag": lambda embed, seed: MajorityTagBaseline(),
     }
+    layout = "tagging"
     auto_model_class = "AutoModelForTokenClassification"
 
     def few_shot_classes(self, row: dict) -> set[str]:
