@@ -4,11 +4,11 @@ Resampling is done by :func:`scipy.stats.bootstrap` (``method="percentile"``) ov
 so gold and predicted values stay paired whatever they are (labels, tag lists, lists of answers):
 that is exactly the paired bootstrap over examples. Three ways to evaluate a resample, fastest first:
 
-* label metrics with a batched version in :data:`xlt.evaluate.metrics.BATCHED`, when every value is a
+* label metrics registered with a ``batched`` version (accuracy, macro-F1), when every value is a
   plain label: each (gold, predicted) pair is packed into one integer and every resample becomes a
   confusion matrix via one ``np.bincount``, so 1000 resamples cost milliseconds instead of the ~2 s
   that calling scikit-learn 1000 times would take (this matters for 200-language matrices);
-* metrics with a decomposition in :data:`xlt.evaluate.metrics.DECOMPOSED` (entity F1, word accuracy,
+* metrics registered with a ``decomposed`` version (entity F1, word accuracy,
   the QA metrics): per-example statistics are computed once and each resample only sums their rows;
 * any other metric: one call per resample on the resampled examples.
 
@@ -27,8 +27,6 @@ import numpy as np
 from scipy import stats
 
 from xlt.evaluate.metrics import (
-    BATCHED,
-    LANGUAGE_DEPENDENT,
     METRICS,
     BatchedMetric,
     Combine,
@@ -36,6 +34,7 @@ from xlt.evaluate.metrics import (
     Metric,
     get_decomposed,
     get_metric,
+    metric_info,
 )
 
 _MAX_BATCH_CELLS = 1_000_000  # resamples x examples held in memory at once
@@ -53,7 +52,7 @@ def bootstrap_interval(
 ) -> tuple[float, float]:
     """Return the ``confidence`` percentile-bootstrap interval ``(low, high)`` of ``metric``.
 
-    ``metric`` is a name from :data:`~xlt.evaluate.metrics.METRICS` or a callable; ``lang`` is passed
+    ``metric`` is a registered name (:data:`~xlt.evaluate.metrics.METRICS`) or a callable; ``lang`` is passed
     to language-dependent metrics (MLQA). With one example, or when every resample gives the same
     value, the interval collapses to the point estimate.
 
@@ -121,13 +120,13 @@ def _resolve(metric: str | Metric, lang: str | None
              ) -> tuple[Metric, BatchedMetric | None, tuple[ExampleStats, Combine] | None]:
     if isinstance(metric, functools.partial) and set(metric.keywords) == {"lang"} and not metric.args:
         # a language-bound registry metric, e.g. from mlqa_metrics(lang): use its fast path too
-        name = next((n for n, fn in METRICS.items() if fn is metric.func and n in LANGUAGE_DEPENDENT), None)
+        name = next((n for n, m in METRICS.items() if m.fn is metric.func and m.language_dependent), None)
         if name is not None:
             return metric, None, get_decomposed(name, metric.keywords["lang"])
     if not isinstance(metric, str):
-        metric = next((name for name, fn in METRICS.items() if fn is metric), metric)
+        metric = next((name for name, m in METRICS.items() if m.fn is metric), metric)
     if isinstance(metric, str):
-        return get_metric(metric, lang), BATCHED.get(metric), get_decomposed(metric, lang)
+        return get_metric(metric, lang), metric_info(metric).batched, get_decomposed(metric, lang)
     return metric, None, None
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from xlt.errors import ConfigError, DataError
 from xlt.evaluate.bootstrap import bootstrap_interval
-from xlt.evaluate.metrics import LANGUAGE_DEPENDENT, describe_metric, get_metric
+from xlt.evaluate.metrics import describe_metric, get_metric, metric_info
 
 # system -> language -> (gold, predicted), one value per example: a label, a list of tags per
 # sentence (tagging metrics), or a list of gold answers / a predicted string (QA metrics)
@@ -67,7 +67,7 @@ def score_systems(
                 low, high = bootstrap_interval(y_true, y_pred, name, lang=lang, confidence=confidence,
                                                n_resamples=n_resamples, seed=seed)
                 row[f"{name}_ci"] = [low, high]
-            dependent = [name for name in metrics if name in LANGUAGE_DEPENDENT]
+            dependent = [name for name in metrics if metric_info(name).language_dependent]
             if dependent:
                 row["normalisation"] = {name: describe_metric(name, lang) for name in dependent}
             scored[lang] = row

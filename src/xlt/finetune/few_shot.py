@@ -214,8 +214,8 @@ def few_shot_png(result: dict[str, Any]) -> bytes:
     """Learning curves: mean per k with the interval as a band and each seed as a dot; k on a category axis."""
     from matplotlib.figure import Figure
 
+    from xlt.evaluate.metrics import metric_label
     from xlt.evaluate.report.figures import _COLORS, to_png
-    from xlt.evaluate.report.table import metric_label
 
     fig = Figure(figsize=(6.5, 4))
     ax = fig.add_subplot()

@@ -16,7 +16,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from xlt.evaluate.report.table import metric_label, ordered_languages
+from xlt.evaluate.metrics import metric_label
+from xlt.evaluate.report.table import ordered_languages
 
 _HORIZONTAL_FROM = 30  # languages; above this the bars run horizontally, one row per language
 _ANNOTATE_UP_TO = 600  # heatmap cells; above this values are not written in the cells

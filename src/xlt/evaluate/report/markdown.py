@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from xlt.evaluate.metrics import metric_label
 from xlt.evaluate.report.run_info import summary_items, title, zero_shot_warning
-from xlt.evaluate.report.table import Table, build_extra_table, build_table, metric_label, metric_notes
+from xlt.evaluate.report.table import Table, build_extra_table, build_table, metric_notes
 
 ExtraTables = Mapping[str, Mapping[str, Mapping[str, Any]]]  # title -> row -> column -> value
 

@@ -18,13 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-METRIC_LABELS = {
-    "accuracy": "Accuracy", "macro_f1": "Macro-F1",
-    "entity_f1": "Entity F1", "word_accuracy": "Word accuracy",
-    "exact_match": "Exact match", "qa_f1": "F1",
-    "exact_match_mlqa": "Exact match (MLQA)", "qa_f1_mlqa": "F1 (MLQA)",
-    "bleu": "BLEU", "chrf": "chrF",
-}
+from xlt.evaluate.metrics import metric_label
 
 
 @dataclass
@@ -50,11 +44,6 @@ class Table:
     rows: list[list[Cell]]
     summary: list[list[Cell]] = field(default_factory=list)
     source_rows: int = 0
-
-
-def metric_label(name: str) -> str:
-    """Display name of a metric: ``metric_label("macro_f1") == "Macro-F1"``."""
-    return METRIC_LABELS.get(name, name.replace("_", " ").capitalize())
 
 
 def main_system(results: dict[str, Any]) -> str | None:

@@ -13,7 +13,8 @@ from typing import Any
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from xlt.evaluate.report.table import Cell, build_extra_table, build_table, metric_label
+from xlt.evaluate.metrics import metric_label
+from xlt.evaluate.report.table import Cell, build_extra_table, build_table
 
 
 def rich_table(results: dict[str, Any]) -> RichTable:
