@@ -248,3 +248,9 @@ def test_config_imports_and_validates_in_a_fresh_interpreter() -> None:
             "TrainConfig.model_validate({'name': 'x', 'data': {'pool': 'builtin:emoji-groups'}, "
             "'strategy': {'name': 'lora'}, 'task': 'translation', 'task_options': {'num_beams': 2}})")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_an_unknown_translator_fails_when_the_config_is_read(config: TrainConfig) -> None:
+    with pytest.raises(ConfigError, match=r"translate.test.de: .*unknown translator 'google:de-en'; known backends: "
+                                          r"apertium:<pair>, hf:<model>"):
+        config.with_overrides(["translate.test={de: 'google:de-en'}"])

@@ -11,7 +11,7 @@ from conftest import COLOURS, THINGS
 from xlt.errors import ConfigError
 from xlt.finetune.config import TrainConfig
 from xlt.finetune.train import train
-from xlt.translate import BACKENDS, Translator
+from xlt.translate import TRANSLATORS, Translator
 
 
 class DictionaryTranslator(Translator):
@@ -37,7 +37,7 @@ class DictionaryTranslator(Translator):
 
 @pytest.fixture
 def dictionary_backend(monkeypatch):
-    monkeypatch.setitem(BACKENDS, "dict", DictionaryTranslator)
+    monkeypatch.setitem(TRANSLATORS, "dict", DictionaryTranslator)
     DictionaryTranslator.calls = []
     return DictionaryTranslator
 

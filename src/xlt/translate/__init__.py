@@ -1,7 +1,7 @@
 """Machine translation behind one interface, with a disk cache: ``translate_texts(get_translator(name), texts)``.
 
 Backends by name: ``hf:<model folder or hub id>`` and ``apertium:<pair>``. A new backend is one file
-plus one line in :data:`BACKENDS`.
+plus one :func:`register_translator` call.
 
 >>> get_translator("apertium:eng-spa").cache_key
 'apertium:eng-spa:sep'
@@ -13,7 +13,7 @@ xlt.translate.base.TranslationError: unknown translator 'google:en-es'; known ba
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from xlt.translate.apertium import ApertiumTranslator
@@ -21,10 +21,26 @@ from xlt.translate.base import TranslationError, Translator
 from xlt.translate.cache import TranslationCache
 from xlt.translate.hf import HFTranslator
 
-BACKENDS: dict[str, Callable[..., Translator]] = {
-    "hf": HFTranslator,
-    "apertium": ApertiumTranslator,
-}
+TRANSLATORS: dict[str, type[Translator]] = {}
+
+
+def register_translator(backend: str, cls: type[Translator]) -> type[Translator]:
+    """Make ``backend:<argument>`` names build ``cls(argument, **options)``."""
+    TRANSLATORS[backend] = cls
+    return cls
+
+
+register_translator("hf", HFTranslator)
+register_translator("apertium", ApertiumTranslator)
+
+
+def check_translator_name(spec: str | dict[str, Any]) -> None:
+    """Fail with the known backends unless ``spec`` names a registered one (nothing is built or loaded)."""
+    name = str(spec.get("name", "")) if isinstance(spec, dict) else spec
+    backend, sep, _ = name.partition(":")
+    if not sep or backend not in TRANSLATORS:
+        raise TranslationError(f"unknown translator {name!r}; known backends: "
+                               f"{', '.join(f'{b}:<{cls.argument}>' for b, cls in sorted(TRANSLATORS.items()))}")
 
 
 def get_translator(spec: str | dict[str, Any] | Translator) -> Translator:
@@ -38,17 +54,13 @@ def get_translator(spec: str | dict[str, Any] | Translator) -> Translator:
     if isinstance(spec, dict):
         options = {k: v for k, v in spec.items() if k != "name"}
         spec = str(spec.get("name", ""))
-    backend, sep, argument = spec.partition(":")
-    if not sep or backend not in BACKENDS:
-        raise TranslationError(f"unknown translator {spec!r}; known backends: "
-                               f"{', '.join(f'{b}:<{_ARG[b]}>' for b in sorted(BACKENDS))}")
+    check_translator_name(spec)
+    backend, _, argument = spec.partition(":")
     try:
-        return BACKENDS[backend](argument, **options)
+        return TRANSLATORS[backend](argument, **options)
     except TypeError as err:
         raise TranslationError(f"translator {spec!r}: bad options {options}: {err}") from err
 
-
-_ARG = {"hf": "model", "apertium": "pair"}
 
 
 def translate_texts(translator: Translator | str | dict, texts: Sequence[str], *,
@@ -84,5 +96,5 @@ def translate_texts(translator: Translator | str | dict, texts: Sequence[str], *
     return [done[t] for t in texts]
 
 
-__all__ = ["BACKENDS", "ApertiumTranslator", "HFTranslator", "TranslationCache", "TranslationError", "Translator",
-           "get_translator", "translate_texts"]
+__all__ = ["TRANSLATORS", "ApertiumTranslator", "HFTranslator", "TranslationCache", "TranslationError", "Translator",
+           "check_translator_name", "get_translator", "register_translator", "translate_texts"]

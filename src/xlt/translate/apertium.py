@@ -36,6 +36,7 @@ class ApertiumTranslator(Translator):
     """
 
     batch_size = 500
+    argument = "pair"
 
     def __init__(self, pair: str, *, program: str = "apertium") -> None:
         if not pair:

@@ -1,6 +1,6 @@
 """The translator interface: a named backend that turns a batch of texts into a batch of translations.
 
-A backend is one file with a :class:`Translator` subclass plus one line in :data:`xlt.translate.BACKENDS`.
+A backend is one file with a :class:`Translator` subclass plus one :func:`xlt.translate.register_translator` call.
 Callers go through :func:`xlt.translate.translate_texts`, which adds the disk cache, batching and a
 progress bar, so backends only translate.
 """
@@ -21,6 +21,8 @@ class Translator(ABC):
 
     #: default number of texts per :meth:`translate_batch` call
     batch_size: int = 64
+    #: what follows ``backend:`` in a translator name (for messages: ``apertium:<pair>``)
+    argument: str = "argument"
 
     @property
     @abstractmethod

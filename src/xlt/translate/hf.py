@@ -12,6 +12,7 @@ from xlt.translate.lang_tags import set_languages
 
 class HFTranslator(Translator):
     batch_size = 16
+    argument = "model"
 
     def __init__(self, model: str, *, src_lang: str | None = None, tgt_lang: str | None = None,
                  num_beams: int = 4, max_length: int = 256, max_new_tokens: int = 256) -> None:

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from xlt.config_file import field_error
+from xlt.translate import check_translator_name
+from xlt.translate.base import TranslationError
 
 TranslatorSpec = str | dict[str, Any]  # "apertium:eng-spa" or {"name": "hf:DIR", "src_lang": ..., "tgt_lang": ...}
 
@@ -27,6 +31,16 @@ class TranslateSettings(BaseModel):
     batch_size: int | None = Field(None, ge=1)  # texts per translator call; None: the backend's default
     #: set by xlt on the translate-train sub-run (source + translated training data); not for users
     augment_train: bool = False
+
+    @field_validator("test", "train")
+    @classmethod
+    def _known_translators(cls, specs: dict[str, TranslatorSpec]) -> dict[str, TranslatorSpec]:
+        for lang, spec in specs.items():
+            try:
+                check_translator_name(spec)
+            except TranslationError as err:  # reported under the language: translate.test.deu_Latn
+                raise field_error("TranslateSettings", (lang,), str(err), spec) from None
+        return specs
 
     @property
     def enabled(self) -> bool:
