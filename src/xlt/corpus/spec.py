@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 import datasets
-from pydantic import BaseModel, ConfigDict, PositiveInt, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, PositiveInt, ValidationError, field_validator, model_validator
 
 from xlt.config_file import describe_validation_error, field_error, read_yaml
 from xlt.corpus.paths import LANG_PLACEHOLDER, expand_env, language_files
-from xlt.corpus.readers import READERS, FileReader
+from xlt.corpus.readers import BUILTINS, READERS, FileReader
 from xlt.corpus.readers.builtin import builtin_languages, load_builtin
 from xlt.corpus.readers.conllu import TagColumn
 from xlt.corpus.readers.presets import PRESETS
@@ -28,11 +28,21 @@ from xlt.corpus.readers.table import TABLE_FORMATS, ColumnRef, Columns, read_tab
 from xlt.corpus.schema import DEFAULT_LAYOUT, LANG
 from xlt.errors import ConfigError
 
-Format = Literal["jsonl", "csv", "tsv", "xnli", "pawsx", "sib200", "builtin:emoji-groups",
-                 "conllu", "iob2", "conll2002", "token-tsv", "squad"]
-FORMATS: tuple[str, ...] = get_args(Format)
 BUILTIN_PREFIX = "builtin:"
-_SUFFIX_FORMATS = {".jsonl": "jsonl", ".csv": "csv", ".tsv": "tsv", ".conllu": "conllu", ".iob2": "iob2"}
+
+
+def known_formats() -> tuple[str, ...]:
+    """Every data format a spec can name: tables, presets, built-in sets and the registered file readers."""
+    return (*TABLE_FORMATS, *PRESETS, *(BUILTIN_PREFIX + name for name in BUILTINS), *READERS)
+
+
+def suffix_formats() -> dict[str, str]:
+    """File suffix -> the format a path with that suffix is read in."""
+    return {**{f".{f}": f for f in TABLE_FORMATS},
+            **{suffix: name for name, reader in READERS.items() for suffix in reader.suffixes}}
+
+
+FORMATS: tuple[str, ...] = known_formats()
 #: The fields that are options of one of the file readers (see :data:`~xlt.corpus.readers.READERS`).
 READER_OPTIONS: tuple[str, ...] = ("tag_column", "repair", "repair_offsets", "allow_unanswered", "duplicate_ids")
 _YAML_SUFFIXES = (".yaml", ".yml")
@@ -80,7 +90,7 @@ class DataSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    format: Format
+    format: str
     path: str | None = None
     languages: list[str] | None = None
     columns: Columns | None = None
@@ -95,6 +105,13 @@ class DataSpec(BaseModel):
     allow_unanswered: bool | None = None
     duplicate_ids: DuplicateIds | None = None
 
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value not in known_formats():
+            raise ValueError(f"unknown format {value!r}; known: {', '.join(known_formats())}")
+        return value
+
     @model_validator(mode="before")
     @classmethod
     def _format_from_suffix(cls, data: Any) -> Any:
@@ -102,11 +119,11 @@ class DataSpec(BaseModel):
         if not isinstance(data, Mapping) or "format" in data or not isinstance(data.get("path"), str):
             return data
         suffix = Path(data["path"]).suffix.lower()
-        if suffix in _SUFFIX_FORMATS:
-            return {**data, "format": _SUFFIX_FORMATS[suffix]}
+        if suffix in suffix_formats():
+            return {**data, "format": suffix_formats()[suffix]}
         raise field_error(cls.__name__, ("format",), (
             f"missing, and the path's suffix {suffix or '(none)'!r} does not give it (only "
-            f"{'/'.join(_SUFFIX_FORMATS)} do); give format: one of {', '.join(FORMATS)}"), data)
+            f"{'/'.join(suffix_formats())} do); give format: one of {', '.join(known_formats())}"), data)
 
     @model_validator(mode="after")
     def _check(self) -> DataSpec:
@@ -269,11 +286,11 @@ class DataSpec(BaseModel):
 def _parse_string(text: str) -> dict[str, Any]:
     """The fields of a compact string spec (see :class:`DataSpec`)."""
     head, sep, rest = text.partition(":")
-    if sep and text in FORMATS:
+    if sep and text in known_formats():
         return {"format": text}
     if sep and head == BUILTIN_PREFIX.rstrip(":"):
         raise ConfigError(f"unknown built-in data set {text!r}; use one of "
-                          f"{[f for f in FORMATS if f.startswith(BUILTIN_PREFIX)]}")
+                          f"{[f for f in known_formats() if f.startswith(BUILTIN_PREFIX)]}")
     if sep and head in (*TABLE_FORMATS, *PRESETS, *READERS):
         return {"format": head, **({"path": rest} if rest else {})}
     if text in PRESETS:
@@ -281,13 +298,13 @@ def _parse_string(text: str) -> dict[str, Any]:
     suffix = Path(text).suffix.lower()
     if suffix in _YAML_SUFFIXES:
         return _read_yaml(Path(text))
-    if suffix in _SUFFIX_FORMATS:
-        return {"format": _SUFFIX_FORMATS[suffix], "path": text}
+    if suffix in suffix_formats():
+        return {"format": suffix_formats()[suffix], "path": text}
     raise ConfigError(
         f"cannot read the data spec {text!r}; use FORMAT:PATH (FORMAT one of "
         f"{[*TABLE_FORMATS, *PRESETS, *READERS]}), a .jsonl/.csv/.tsv/.conllu/.iob2 path, a .yaml spec file, "
         f"{sorted(PRESETS)[:2]} alone, or "
-        f"{[f for f in FORMATS if f.startswith(BUILTIN_PREFIX)]}")
+        f"{[f for f in known_formats() if f.startswith(BUILTIN_PREFIX)]}")
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

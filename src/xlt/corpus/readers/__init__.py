@@ -35,18 +35,27 @@ class FileReader:
     read: Callable[..., datasets.Dataset]
     layout: str
     options: tuple[str, ...] = ()
+    suffixes: tuple[str, ...] = ()  # a path with one of these needs no format: (``data/de.conllu``)
 
 
-READERS: dict[str, FileReader] = {
-    "conllu": FileReader(read_conllu, "tagging", ("tag_column",)),
-    "iob2": FileReader(read_iob2, "tagging", ("repair",)),
-    "conll2002": FileReader(read_conll2002, "tagging", ("repair",)),
-    "token-tsv": FileReader(read_token_tsv, "tagging"),
-    "squad": FileReader(read_squad, "qa", ("repair_offsets", "allow_unanswered", "duplicate_ids")),
-}
+READERS: dict[str, FileReader] = {}
+
+
+def register_reader(name: str, reader: FileReader) -> FileReader:
+    """Make ``name:PATH`` data specs read with ``reader`` (a new file format: one file and this call)."""
+    READERS[name] = reader
+    return reader
+
+
+register_reader("conllu", FileReader(read_conllu, "tagging", ("tag_column",), (".conllu",)))
+register_reader("iob2", FileReader(read_iob2, "tagging", ("repair",), (".iob2",)))
+register_reader("conll2002", FileReader(read_conll2002, "tagging", ("repair",)))
+register_reader("token-tsv", FileReader(read_token_tsv, "tagging"))
+register_reader("squad", FileReader(read_squad, "qa", ("repair_offsets", "allow_unanswered", "duplicate_ids")))
 
 __all__ = [
     "BUILTINS", "PRESETS", "READERS", "TABLE_FORMATS", "ColumnRef", "Columns", "FileReader", "TableFormat",
+    "register_reader",
     "TablePreset", "builtin_languages", "check_iob2", "load_builtin", "read_conll2002", "read_conllu",
     "read_iob2", "read_pawsx", "read_preset", "read_sib200", "read_squad", "read_table", "read_token_tsv",
     "read_xnli",
