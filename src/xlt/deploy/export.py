@@ -9,14 +9,18 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from xlt.errors import ConfigError, ModelError
 from xlt.finetune.load import load_saved
 from xlt.finetune.tasks import deployable_tasks, get_task
 from xlt.io import atomic_path, write_json
 from xlt.model.card import MODEL_CARD_FILE, ModelCard
-from xlt.model.variant import FORMATS, VARIANT_FILE, VariantCard, read_variant, variant_name
+from xlt.model.saved import SavedModel
+from xlt.model.variant import VARIANT_FILE, VariantCard, read_variant, variant_name
 from xlt.run_folder import RunFolder
 
 log = logging.getLogger("xlt")
@@ -35,12 +39,12 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
     calibrate SmoothQuant and GPTQ, and the int8 graph closest to fp32 is kept (:mod:`xlt.deploy.int8_export`;
     0: plain dynamic quantisation).
     """
-    if fmt not in FORMATS:
-        raise ConfigError(f"unknown export format {fmt!r}; choose one of {list(FORMATS)}")
-    if quantize not in (None, "int8"):
-        raise ConfigError(f"unknown quantisation {quantize!r}; the only one is 'int8'")
-    if quantize and fmt != "onnx":
-        raise ConfigError("--quantize int8 needs --format onnx (ONNX Runtime's dynamic quantisation)")
+    if fmt not in EXPORTERS:
+        raise ConfigError(f"unknown export format {fmt!r}; choose one of {list(EXPORTERS)}")
+    if quantize is not None and quantize not in QUANTISATIONS[fmt]:
+        can = [f"{q} (--format {f})" for f, qs in QUANTISATIONS.items() for q in qs]
+        raise ConfigError(f"--format {fmt} cannot be quantised as {quantize!r}; the quantisations are: "
+                          f"{', '.join(can)}")
     run = RunFolder.find(run_or_model)
     model_dir = run.model if run else Path(run_or_model)
     source = read_variant(model_dir)
@@ -66,46 +70,85 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
     card = VariantCard(format=fmt, quantize=quantize, drop_layers=drop_layers,
                        source_model=source.source_model if source else str(model_dir),
                        num_hidden_layers=model.config.num_hidden_layers, distillation=distillation)
-    prefix = saved.spec.resolved_prefix()
+    job = ExportJob(model, saved, card, quantize,
+                    calibration=lambda: _calibration_texts(run, saved, calibration_texts, model_dir))
     with atomic_path(target) as tmp:
         tmp.mkdir(parents=True)
-        if fmt == "torch":
-            from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
-
-            if isinstance(model, MeanPoolingForSequenceClassification):  # as finetune/save.py: plain HF loads it
-                type(model).register_for_auto_class("AutoModelForSequenceClassification")
-            model.save_pretrained(tmp)
-        else:
-            model.config.save_pretrained(tmp)
-        if fmt == "onnx":
-            from xlt.deploy.onnx_export import export_onnx
-
-            if quantize:
-                from xlt.deploy.int8_export import export_int8
-
-                calibration, check = _calibration_texts(run, saved, calibration_texts, model_dir)
-                report = export_int8(model, saved.tokenizer, tmp / card.runtime_file, prefix=prefix,
-                                     max_length=saved.spec.max_length, calibration=calibration, check=check)
-                if report is not None:
-                    report["data"] = (f"calibration: {len(calibration[0])} texts of the run's source training "
-                                      "split; check: " + ("the same texts" if check is None
-                                                          else f"{report['check_texts']} other texts of it"))
-                card.int8_calibration = report
-            else:
-                export_onnx(model, saved.tokenizer, tmp / card.runtime_file, prefix=prefix)
-        elif fmt == "torchscript":
-            from xlt.deploy.torchscript_export import export_torchscript
-
-            export_torchscript(model, saved.tokenizer, tmp / card.runtime_file, prefix=prefix)
+        EXPORTERS[fmt](job, tmp)
         saved.tokenizer.save_pretrained(tmp)
         source_card = model_dir / MODEL_CARD_FILE
         if source_card.is_file():
             shutil.copyfile(source_card, tmp / MODEL_CARD_FILE)
         else:
-            ModelCard(task=saved.task, prefix=prefix, max_length=saved.spec.max_length).write(tmp)
+            ModelCard(task=saved.task, prefix=job.prefix, max_length=saved.spec.max_length).write(tmp)
         write_json(tmp / VARIANT_FILE, json.loads(card.model_dump_json()))
     log.info("exported %s", target)
     return target
+
+
+@dataclass
+class ExportJob:
+    """What an export format's writer gets: the model to write, its loaded folder and the variant card
+    (which the writer may complete, e.g. with the int8 calibration report)."""
+
+    model: Any
+    saved: SavedModel
+    card: VariantCard
+    quantize: str | None
+    calibration: Callable[[], tuple]  # (calibration, check) inputs from the run's source training split
+
+    @property
+    def prefix(self) -> str:
+        return self.saved.spec.resolved_prefix()
+
+
+EXPORTERS: dict[str, Callable[[ExportJob, Path], None]] = {}
+QUANTISATIONS: dict[str, tuple[str, ...]] = {}
+
+
+def register_exporter(fmt: str, write: Callable[[ExportJob, Path], None], *, quantise: tuple[str, ...] = ()) -> None:
+    """Make ``xlt export --format fmt [--quantize Q]`` call ``write(job, folder)`` (Q among ``quantise``); the
+    format's runtime (how a variant of it loads) is registered in :mod:`xlt.model.variant`."""
+    EXPORTERS[fmt] = write
+    QUANTISATIONS[fmt] = quantise
+
+
+def _write_torch(job: ExportJob, folder: Path) -> None:
+    from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
+
+    if isinstance(job.model, MeanPoolingForSequenceClassification):  # as finetune/save.py: plain HF loads it
+        type(job.model).register_for_auto_class("AutoModelForSequenceClassification")
+    job.model.save_pretrained(folder)
+
+
+def _write_onnx(job: ExportJob, folder: Path) -> None:
+    from xlt.deploy.onnx_export import export_onnx  # onnx: an optional dependency
+
+    job.model.config.save_pretrained(folder)
+    if not job.quantize:
+        export_onnx(job.model, job.saved.tokenizer, folder / job.card.runtime_file, prefix=job.prefix)
+        return
+    from xlt.deploy.int8_export import export_int8
+
+    calibration, check = job.calibration()
+    report = export_int8(job.model, job.saved.tokenizer, folder / job.card.runtime_file, prefix=job.prefix,
+                         max_length=job.saved.spec.max_length, calibration=calibration, check=check)
+    if report is not None:
+        report["data"] = (f"calibration: {len(calibration[0])} texts of the run's source training split; check: "
+                          + ("the same texts" if check is None else f"{report['check_texts']} other texts of it"))
+    job.card.int8_calibration = report
+
+
+def _write_torchscript(job: ExportJob, folder: Path) -> None:
+    from xlt.deploy.torchscript_export import export_torchscript
+
+    job.model.config.save_pretrained(folder)
+    export_torchscript(job.model, job.saved.tokenizer, folder / job.card.runtime_file, prefix=job.prefix)
+
+
+register_exporter("torch", _write_torch)
+register_exporter("onnx", _write_onnx, quantise=("int8",))  # ONNX Runtime's dynamic quantisation
+register_exporter("torchscript", _write_torchscript)
 
 
 def _calibration_texts(run: RunFolder | None, saved, n_texts: int, model_dir: Path):

@@ -7,7 +7,7 @@ from pathlib import Path
 from xlt.errors import ModelError
 from xlt.model.card import ModelCard
 from xlt.model.saved import SavedModel, spec_of
-from xlt.model.variant import VariantCard
+from xlt.model.variant import RUNTIMES, VariantCard
 
 
 def load_variant(path: Path, card: VariantCard) -> SavedModel:
@@ -20,17 +20,5 @@ def load_variant(path: Path, card: VariantCard) -> SavedModel:
     xlt_card = ModelCard.read(path) or ModelCard()
     if (xlt_card.task or "classification") != "classification":
         raise ModelError(f"{path}: only classification variants can be run so far (task {xlt_card.task!r})")
-    config = AutoConfig.from_pretrained(path)
-    if card.format == "onnx":
-        from xlt.model.onnx_model import OnnxClassifier
-
-        model = OnnxClassifier(runtime, config)
-    elif card.format == "torchscript":
-        from xlt.model.torchscript_model import TorchScriptClassifier
-
-        model = TorchScriptClassifier(runtime, config)
-    else:
-        from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
-
-        model = MeanPoolingForSequenceClassification.from_pretrained(path).eval()
+    model = RUNTIMES[card.format].load(path, runtime, AutoConfig.from_pretrained(path))
     return SavedModel(model, AutoTokenizer.from_pretrained(path), spec_of(str(path), xlt_card), xlt_card)

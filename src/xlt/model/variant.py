@@ -18,15 +18,57 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from xlt.errors import ModelError
 
 VARIANT_FILE = "xlt_variant.json"
-FORMATS = ("torch", "onnx", "torchscript")
-RUNTIME_FILES = {"onnx": "model.onnx", "torchscript": "model.ts", "torch": "model.safetensors"}
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """How a variant format runs: its runtime file and a loader ``load(folder, runtime_file, config)`` that
+    returns a model with a transformers-like ``forward`` (logits) and ``config``."""
+
+    file: str
+    load: Callable[[Path, Path, object], object]
+
+
+RUNTIMES: dict[str, Runtime] = {}
+
+
+def register_runtime(fmt: str, file: str, load: Callable[[Path, Path, object], object]) -> Runtime:
+    """Make variant folders of format ``fmt`` loadable (``xlt export`` registers how to write them)."""
+    RUNTIMES[fmt] = Runtime(file, load)
+    return RUNTIMES[fmt]
+
+
+def _load_torch(folder: Path, runtime: Path, config) -> object:
+    from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
+
+    return MeanPoolingForSequenceClassification.from_pretrained(folder).eval()
+
+
+def _load_onnx(folder: Path, runtime: Path, config) -> object:
+    from xlt.model.onnx_model import OnnxClassifier  # onnxruntime: an optional dependency
+
+    return OnnxClassifier(runtime, config)
+
+
+def _load_torchscript(folder: Path, runtime: Path, config) -> object:
+    from xlt.model.torchscript_model import TorchScriptClassifier
+
+    return TorchScriptClassifier(runtime, config)
+
+
+register_runtime("torch", "model.safetensors", _load_torch)
+register_runtime("onnx", "model.onnx", _load_onnx)
+register_runtime("torchscript", "model.ts", _load_torchscript)
+FORMATS = tuple(RUNTIMES)
 
 
 class VariantCard(BaseModel):
@@ -46,15 +88,22 @@ class VariantCard(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _renamed_fields(cls, data):
-        # cards written before GPTQ joined SmoothQuant called the int8 report "smoothing"
+        # the int8 report's earlier name, "smoothing", still reads
         if isinstance(data, dict) and "smoothing" in data:
             data = dict(data)
             data.setdefault("int8_calibration", data.pop("smoothing"))
         return data
 
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value not in RUNTIMES:
+            raise ValueError(f"unknown variant format {value!r}; known: {', '.join(RUNTIMES)}")
+        return value
+
     @property
     def runtime_file(self) -> str:
-        return RUNTIME_FILES[self.format]
+        return RUNTIMES[self.format].file
 
 
 def variant_name(fmt: str, quantize: str | None, drop_layers: int) -> str:
