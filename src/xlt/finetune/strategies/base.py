@@ -58,6 +58,12 @@ class Strategy:
 STRATEGIES: dict[str, type[Strategy]] = {}
 
 
+def register_strategy(name: str, cls: type[Strategy]) -> type[Strategy]:
+    """Make ``strategy: {name: <name>, ...}`` build ``cls`` with its ``config_class``."""
+    STRATEGIES[name] = cls
+    return cls
+
+
 def make_strategy(spec: str | dict[str, Any] | StrategyConfig) -> Strategy:
     """Build a strategy from a name, a dict with ``name`` and its settings, or a config."""
     if isinstance(spec, StrategyConfig):

@@ -1,6 +1,7 @@
 """Tasks: how a kind of labelled data becomes model inputs, a model head and predictions.
 
-A new task is one file plus one line in :data:`TASKS`.
+A new task is one file with a :class:`Task` subclass plus one :func:`register_task` call; the task says
+which corpus layout it reads, which class loads its saved models, and whether it deploys or translates.
 
 >>> get_task("tagging", {"tag_map": {"B-OTH": "O"}}).tag_map
 {'B-OTH': 'O'}
@@ -15,12 +16,19 @@ from xlt.finetune.tasks.qa import QATask
 from xlt.finetune.tasks.tagging import TaggingTask
 from xlt.finetune.tasks.translation import TranslationTask
 
-TASKS: dict[str, type[Task]] = {
-    "classification": ClassificationTask,
-    "tagging": TaggingTask,
-    "qa": QATask,
-    "translation": TranslationTask,
-}
+TASKS: dict[str, type[Task]] = {}
+
+
+def register_task(cls: type[Task]) -> type[Task]:
+    """Make ``task: <cls.name>`` in a config (and saved models of that task) use ``cls``."""
+    TASKS[cls.name] = cls
+    return cls
+
+
+register_task(ClassificationTask)
+register_task(TaggingTask)
+register_task(QATask)
+register_task(TranslationTask)
 
 
 def get_task(name: str, options: dict[str, Any] | None = None) -> Task:
@@ -38,4 +46,4 @@ def deployable_tasks() -> list[str]:
     return [name for name, task in TASKS.items() if task.deployable]
 
 
-__all__ = ["TASKS", "Task", "deployable_tasks", "get_task"]
+__all__ = ["TASKS", "Task", "deployable_tasks", "get_task", "register_task"]
