@@ -22,7 +22,8 @@ def few_shot(
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Learning curves: continue RUN on k labelled target examples per class (train/dev items only)."""
-    from xlt.finetune.few_shot import FewShotConfig, few_shot_for_run
+    from xlt.finetune.config import FewShotConfig
+    from xlt.finetune.few_shot import few_shot_for_run
 
     setup_logging(verbose)
     few_shot_for_run(run, FewShotConfig(languages=languages, k=k, seeds=seeds, epochs=epochs,

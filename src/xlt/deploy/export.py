@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from xlt.deploy.drop_layers import distill, drop_top_layers
 from xlt.errors import ConfigError, ModelError
+from xlt.finetune.config import TrainConfig
 from xlt.finetune.load import load_saved
 from xlt.finetune.tasks import deployable_tasks, get_task
 from xlt.io import atomic_path, write_json
 from xlt.model.card import MODEL_CARD_FILE, ModelCard
+from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
 from xlt.model.saved import SavedModel
 from xlt.model.variant import VARIANT_FILE, VariantCard, read_variant, variant_name
 from xlt.run_folder import RunFolder
@@ -114,7 +117,6 @@ def register_exporter(fmt: str, write: Callable[[ExportJob, Path], None], *, qua
 
 
 def _write_torch(job: ExportJob, folder: Path) -> None:
-    from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
 
     if isinstance(job.model, MeanPoolingForSequenceClassification):  # as finetune/save.py: plain HF loads it
         type(job.model).register_for_auto_class("AutoModelForSequenceClassification")
@@ -128,7 +130,7 @@ def _write_onnx(job: ExportJob, folder: Path) -> None:
     if not job.quantize:
         export_onnx(job.model, job.saved.tokenizer, folder / job.card.runtime_file, prefix=job.prefix)
         return
-    from xlt.deploy.int8_export import export_int8
+    from xlt.deploy.int8_export import export_int8  # onnx, onnxruntime: optional dependencies
 
     calibration, check = job.calibration()
     report = export_int8(job.model, job.saved.tokenizer, folder / job.card.runtime_file, prefix=job.prefix,
@@ -140,7 +142,7 @@ def _write_onnx(job: ExportJob, folder: Path) -> None:
 
 
 def _write_torchscript(job: ExportJob, folder: Path) -> None:
-    from xlt.deploy.torchscript_export import export_torchscript
+    from xlt.deploy.torchscript_export import export_torchscript  # only for this format: start-up time
 
     job.model.config.save_pretrained(folder)
     export_torchscript(job.model, job.saved.tokenizer, folder / job.card.runtime_file, prefix=job.prefix)
@@ -153,7 +155,6 @@ register_exporter("torchscript", _write_torchscript)
 
 def _calibration_texts(run: RunFolder | None, saved, n_texts: int, model_dir: Path):
     """(calibration, check) inputs for int8 from the run's source training split, or (None, None)."""
-    from xlt.finetune.config import TrainConfig
 
     if not n_texts:
         return None, None
@@ -170,8 +171,6 @@ def _calibration_texts(run: RunFolder | None, saved, n_texts: int, model_dir: Pa
 
 
 def _pruned_and_distilled(run: RunFolder, saved, n: int, epochs: float, learning_rate: float, seed: int):
-    from xlt.deploy.drop_layers import distill, drop_top_layers
-    from xlt.finetune.config import TrainConfig
 
     config = TrainConfig.from_yaml(run.config)
     train = config.data.load()["train"]

@@ -25,8 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
+from xlt.deploy.gptq import gptq_round_linear_layers
 from xlt.deploy.onnx_export import export_onnx
 from xlt.deploy.quantize import quantize_int8
+from xlt.deploy.smooth_quant import smooth_outlier_layers
+from xlt.model.predict import predict_logits
 
 log = logging.getLogger("xlt")
 
@@ -38,8 +41,7 @@ def _quantized(model, tokenizer, target: Path, prefix: str) -> Path:
 
 
 def _logit_mse(path: Path, config, tokenizer, reference: np.ndarray, texts, pairs, max_length: int) -> float:
-    from xlt.model.onnx_model import OnnxClassifier
-    from xlt.model.predict import predict_logits
+    from xlt.model.onnx_model import OnnxClassifier  # onnxruntime: an optional dependency
 
     logits = predict_logits(OnnxClassifier(path, config), tokenizer, texts, pairs, max_length=max_length,
                             desc="int8 check")
@@ -48,8 +50,6 @@ def _logit_mse(path: Path, config, tokenizer, reference: np.ndarray, texts, pair
 
 def _candidates(model, tokenizer, texts, pairs, max_length: int) -> tuple[dict, dict]:
     """The models to quantise (name -> model; the caller's model untouched) and what was done to them."""
-    from xlt.deploy.gptq import gptq_round_linear_layers
-    from xlt.deploy.smooth_quant import smooth_outlier_layers
 
     smoothed = copy.deepcopy(model)
     smoothing = smooth_outlier_layers(smoothed, tokenizer, texts, pairs, max_length=max_length)
@@ -71,7 +71,6 @@ def export_int8(model, tokenizer, target: Path, *, prefix: str = "", max_length:
     ``calibration`` (texts, text pairs or None), already prefixed: the inputs SmoothQuant and GPTQ measure;
     ``check``: different inputs on which the candidates are compared with fp32 (default: the calibration ones).
     """
-    from xlt.model.predict import predict_logits
 
     if calibration is None:
         _quantized(model, tokenizer, target, prefix)

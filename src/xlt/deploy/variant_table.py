@@ -14,6 +14,10 @@ from pathlib import Path
 
 from xlt.errors import ConfigError
 from xlt.evaluate.speed import latencies_ms, speed_sample, throughput, weights_size_mb
+from xlt.finetune.config import TrainConfig
+from xlt.finetune.evaluate_saved import evaluate_saved
+from xlt.finetune.load import load_saved
+from xlt.finetune.tasks import get_task
 from xlt.io import write_json, write_text
 from xlt.model.variant import read_variant
 from xlt.run_folder import RunFolder
@@ -36,10 +40,6 @@ def compare_variants(run_dir: str | Path, *, names: list[str] | None = None, spe
 
     ``limit`` keeps the first N test rows per language (for a quick look; the table says so).
     """
-    from xlt.finetune.config import TrainConfig
-    from xlt.finetune.evaluate_saved import evaluate_saved
-    from xlt.finetune.load import load_saved
-    from xlt.finetune.tasks import get_task
 
     run = RunFolder.find(run_dir)
     if run is None:

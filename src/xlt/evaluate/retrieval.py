@@ -35,7 +35,11 @@ from typing import Any, Literal
 
 import numpy as np
 
+from xlt.corpus.readers.parallel import ParallelSpec
 from xlt.errors import ConfigError, DataError
+from xlt.model.embed import embed_texts
+from xlt.model.loader import load_encoder, load_tokenizer
+from xlt.model.spec import ModelSpec
 
 log = logging.getLogger("xlt")
 
@@ -151,7 +155,6 @@ def _as_pairs(pairs: Any, languages: Sequence[str] | None) -> dict[str, Any]:
     """Language -> parallel dataset (or a (src list, tgt list) tuple) from the forms evaluate_retrieval takes."""
     import datasets
 
-    from xlt.corpus.readers.parallel import ParallelSpec
 
     if isinstance(pairs, str | Path | ParallelSpec):
         return ParallelSpec.parse(pairs, languages=list(languages) if languages else None).load_pairs()
@@ -180,7 +183,6 @@ def _texts(value: Any, lang: str) -> tuple[list[str], list[str], str]:
 
 def embed_with(model: Any, texts: Sequence[str], *, prefix: str, batch_size: int, max_length: int) -> np.ndarray:
     """Sentence vectors of ``texts`` with ``prefix`` put in front; ``model`` is ``(encoder, tokenizer)``."""
-    from xlt.model.embed import embed_texts
 
     encoder, tokenizer = model
     return embed_texts(encoder, tokenizer, [prefix + t for t in texts], batch_size=batch_size,
@@ -189,8 +191,6 @@ def embed_with(model: Any, texts: Sequence[str], *, prefix: str, batch_size: int
 
 def load_model(model: Any, *, max_length: int | None = None) -> tuple[Any, Any, Any]:
     """``(encoder, tokenizer, ModelSpec)`` for a model name, folder, ModelSpec or an (encoder, tokenizer)."""
-    from xlt.model.loader import load_encoder, load_tokenizer
-    from xlt.model.spec import ModelSpec
 
     if isinstance(model, tuple):
         return model[0], model[1], None

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from xlt.model.predict import predict_logits
+from xlt.model.variant import read_variant
 
 
 def throughput(model, tokenizer, texts: Sequence[str], *, batch_size: int = 64, max_length: int = 128) -> float:
@@ -56,7 +57,6 @@ def weights_size_mb(model_dir) -> float:
     """Size of the model's weights file(s) in MB: the variant's runtime file, or a saved model's safetensors."""
     from pathlib import Path
 
-    from xlt.model.variant import read_variant
 
     model_dir = Path(model_dir)
     card = read_variant(model_dir)

@@ -12,15 +12,33 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, ValidationInfo, field_validator, model_validator
 
 from xlt.config_file import YamlConfig, field_error
 from xlt.corpus.config import DataConfig
-from xlt.finetune.few_shot import FewShotConfig
+from xlt.errors import ConfigError
+from xlt.finetune.strategies import STRATEGIES
+from xlt.finetune.tasks import TASKS, get_task
 from xlt.model.spec import ModelSpec
 from xlt.translate.settings import TranslateSettings
 
 DEFAULT_STRATEGY = "freeze"
+
+
+class FewShotConfig(BaseModel):
+    """The ``few_shot:`` section of a train config."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    languages: list[str] = Field(min_length=1)
+    k: list[NonNegativeInt] = Field(default_factory=lambda: [0, 8, 32, 128], min_length=1)  # 0: zero-shot
+    seeds: int = Field(3, ge=1)  # seeds 0 .. seeds-1 per k > 0
+    epochs: float = Field(3, gt=0)  # over the k-shot set
+    min_steps: int = Field(10, ge=0)  # small k: at least this many updates
+    learning_rate: float | None = Field(None, gt=0, lt=1)  # None: the run's training.learning_rate
+    batch_size: int = Field(16, ge=1)
+    confidence: float = Field(0.95, gt=0, lt=1)  # of the t-interval over seeds
+    test_limit: int | None = Field(None, ge=1)  # score on a fixed random sample of this many test rows per language
 
 
 class TrainingSettings(BaseModel):
@@ -92,7 +110,6 @@ class TrainConfig(YamlConfig):
     @field_validator("task")
     @classmethod
     def _known_task(cls, name: str) -> str:
-        from xlt.finetune.tasks import TASKS
 
         if name not in TASKS:
             raise ValueError(f"unknown task {name!r}; known: {', '.join(sorted(TASKS))}")
@@ -102,8 +119,6 @@ class TrainConfig(YamlConfig):
     @classmethod
     def _task_takes_options(cls, options: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
         """The options are the task's: names and types from its constructor, values by building it."""
-        from xlt.errors import ConfigError
-        from xlt.finetune.tasks import TASKS, get_task
 
         name = info.data.get("task")
         if name not in TASKS:  # already reported under task
@@ -120,7 +135,6 @@ class TrainConfig(YamlConfig):
     def _strategy_config(cls, spec: dict[str, Any]) -> dict[str, Any]:
         """Checked against the strategy's own config class and kept as given, with the default name where
         none is given (``--set strategy.layers=2`` on a config without ``strategy:``)."""
-        from xlt.finetune.strategies import STRATEGIES
 
         if "name" not in spec:
             spec = {"name": DEFAULT_STRATEGY, **spec}
@@ -133,7 +147,6 @@ class TrainConfig(YamlConfig):
 
     @model_validator(mode="after")
     def _data_fits_the_task(self) -> TrainConfig:
-        from xlt.finetune.tasks import TASKS
 
         wanted = TASKS[self.task].layout
         if self.data.layout != wanted:
@@ -163,7 +176,6 @@ def _task_options_model(name: str) -> type[BaseModel]:
 
     from pydantic import create_model
 
-    from xlt.finetune.tasks import TASKS
 
     task = TASKS[name]
     if task not in _TASK_OPTIONS:

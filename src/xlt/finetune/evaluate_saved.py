@@ -10,8 +10,12 @@ from pathlib import Path
 from xlt.corpus.spec import DataSpec
 from xlt.errors import ConfigError
 from xlt.evaluate.run_evaluation import evaluate_languages, fit_baselines
+from xlt.evaluate.speed import speed_report
+from xlt.finetune.config import TrainConfig
 from xlt.finetune.load import load_saved
 from xlt.finetune.tasks import get_task
+from xlt.io import write_json
+from xlt.model.loader import load_encoder, load_tokenizer
 from xlt.run_folder import RunFolder, RunInfo
 
 
@@ -38,8 +42,6 @@ def evaluate_saved(run_or_model: str | Path, data: str | DataSpec | None, *, lan
     if baselines:
         if run is None:
             raise ConfigError("--baselines needs a run folder (it holds the source training data)")
-        from xlt.finetune.config import TrainConfig
-        from xlt.model.loader import load_encoder, load_tokenizer
 
         config = TrainConfig.from_yaml(run.config)
         train = config.data.load()["train"]
@@ -59,8 +61,6 @@ def evaluate_saved(run_or_model: str | Path, data: str | DataSpec | None, *, lan
                                  RunFolder(target), baselines=fitted, run_info=run_info, seed=seed,
                                  before_language=saved.activate_language)
     if speed:
-        from xlt.evaluate.speed import speed_report
-        from xlt.io import write_json
 
         if not task.deployable:
             raise ConfigError(f"speed measurement covers deployable tasks; {model_dir} is a {task.name!r} model")

@@ -25,28 +25,23 @@ from typing import Any
 
 import datasets
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt
 
 from xlt.corpus.schema import ID, LANG, values
+from xlt.corpus.split import split_by_item
+from xlt.corpus.subset import select_languages
 from xlt.errors import ConfigError, DataError
+from xlt.evaluate.metrics import get_metric, metric_label
+from xlt.evaluate.report import write_report
+from xlt.evaluate.report.figures import _COLORS, to_png
+from xlt.finetune.config import FewShotConfig, TrainConfig
+from xlt.finetune.load import load_saved
+from xlt.finetune.strategies import make_strategy
+from xlt.finetune.tasks import get_task
+from xlt.io import write_json
+from xlt.run_folder import RunFolder, RunInfo
+from xlt.training_args import mean_loss_trainer, training_arguments
 
 log = logging.getLogger("xlt")
-
-
-class FewShotConfig(BaseModel):
-    """The ``few_shot:`` section of a train config."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    languages: list[str] = Field(min_length=1)
-    k: list[NonNegativeInt] = Field(default_factory=lambda: [0, 8, 32, 128], min_length=1)  # 0: zero-shot
-    seeds: int = Field(3, ge=1)  # seeds 0 .. seeds-1 per k > 0
-    epochs: float = Field(3, gt=0)  # over the k-shot set
-    min_steps: int = Field(10, ge=0)  # small k: at least this many updates
-    learning_rate: float | None = Field(None, gt=0, lt=1)  # None: the run's training.learning_rate
-    batch_size: int = Field(16, ge=1)
-    confidence: float = Field(0.95, gt=0, lt=1)  # of the t-interval over seeds
-    test_limit: int | None = Field(None, ge=1)  # score on a fixed random sample of this many test rows per language
 
 
 def sample_k_per_class(pool: datasets.Dataset, k: int, seed: int, classes_of: Callable[[dict], set[str]],
@@ -96,8 +91,6 @@ def sample_k_per_class(pool: datasets.Dataset, k: int, seed: int, classes_of: Ca
 
 def target_pool(data_config, lang: str) -> datasets.Dataset:
     """Labelled rows of ``lang`` from the train/dev side of ``data_config`` (never its test items)."""
-    from xlt.corpus.split import split_by_item
-    from xlt.corpus.subset import select_languages
 
     if data_config.pool is not None:
         s = data_config.split
@@ -133,7 +126,6 @@ def t_interval(scores: list[float], confidence: float = 0.95) -> tuple[float, fl
 
 
 def _score(task, model, tokenizer, spec, ds, lang: str) -> float:
-    from xlt.evaluate.metrics import get_metric
 
     return float(get_metric(task.primary_metric, lang)(task.gold(ds), task.predict(model, tokenizer, spec, ds)))
 
@@ -142,7 +134,6 @@ def _continue_training(model, task, tokenizer, spec, train_ds, label2id, cfg: Fe
                        seed: int) -> None:
     from transformers import Trainer
 
-    from xlt.training_args import mean_loss_trainer, training_arguments
 
     encoded = task.encode(train_ds, tokenizer, spec, label2id)
     steps_per_epoch = math.ceil(len(encoded) / cfg.batch_size)
@@ -214,8 +205,6 @@ def few_shot_png(result: dict[str, Any]) -> bytes:
     """Learning curves: mean per k with the interval as a band and each seed as a dot; k on a category axis."""
     from matplotlib.figure import Figure
 
-    from xlt.evaluate.metrics import metric_label
-    from xlt.evaluate.report.figures import _COLORS, to_png
 
     fig = Figure(figsize=(6.5, 4))
     ax = fig.add_subplot()
@@ -241,8 +230,6 @@ def few_shot_png(result: dict[str, Any]) -> bytes:
 def add_few_shot(config, run, results: dict, run_info: dict, *, model, strategy, task, tokenizer, test,
                  labels: list[str]) -> dict[str, Any]:
     """Run the learning curves of ``config.few_shot`` and add them to the run's folder and report."""
-    from xlt.evaluate.report import write_report
-    from xlt.io import write_json
 
     result = run_few_shot(config.few_shot, model=model, strategy=strategy, task=task, tokenizer=tokenizer,
                           spec=config.model, data_config=config.data, test=test, labels=labels,
@@ -260,10 +247,6 @@ def add_few_shot(config, run, results: dict, run_info: dict, *, model, strategy,
 
 def reload_for_training(run_root):
     """A finished run's model, config, task and strategy, with the strategy's trainable weights as in training."""
-    from xlt.finetune.config import TrainConfig
-    from xlt.finetune.load import load_saved
-    from xlt.finetune.strategies import make_strategy
-    from xlt.run_folder import RunFolder
 
     run = RunFolder.find(run_root)
     if run is None:
@@ -280,7 +263,6 @@ def reload_for_training(run_root):
 
 
 def get_task_for(saved):
-    from xlt.finetune.tasks import get_task
 
     task = get_task(saved.task, saved.task_options)
     task.use_labels(list(saved.model.config.id2label.values()))
@@ -292,9 +274,6 @@ def few_shot_for_run(run_root, few_shot: FewShotConfig, output=None) -> dict[str
     import json
     from pathlib import Path
 
-    from xlt.evaluate.report import write_report
-    from xlt.io import write_json
-    from xlt.run_folder import RunInfo
 
     run, config, saved, task, strategy, model = reload_for_training(run_root)
     test = config.data.load()["test"]

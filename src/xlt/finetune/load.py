@@ -7,10 +7,12 @@ import json
 from pathlib import Path
 
 from xlt.errors import ModelError
-from xlt.finetune.save import DELTA_FILE, DELTA_WEIGHTS
+from xlt.finetune.save import DELTA_FILE, DELTA_WEIGHTS, save_model
+from xlt.finetune.strategies import make_strategy
 from xlt.finetune.tasks import get_task
 from xlt.model.card import ModelCard
 from xlt.model.load_variant import load_variant
+from xlt.model.loader import load_encoder, load_tokenizer
 from xlt.model.saved import SavedModel, spec_of
 from xlt.model.variant import read_variant
 
@@ -36,8 +38,6 @@ def _load_delta(path: Path) -> SavedModel:
     """Base model (by its name) + task head + strategy structure, then the saved trained weights."""
     from safetensors.torch import load_file
 
-    from xlt.finetune.strategies import make_strategy
-    from xlt.model.loader import load_encoder, load_tokenizer
 
     delta = json.loads((path / DELTA_FILE).read_text("utf-8"))
     card = ModelCard.read(path)
@@ -58,7 +58,6 @@ def _load_delta(path: Path) -> SavedModel:
 
 def merge_saved(model_or_run: str | Path, output: str | Path) -> Path:
     """Merge a parameter-efficient run into a plain model folder, where its strategy allows (LoRA)."""
-    from xlt.finetune.save import save_model
 
     path = Path(model_or_run)
     path = path / "model" if (path / "model").is_dir() else path

@@ -22,7 +22,7 @@ def primary_scores(results: dict) -> dict[str, float]:
 
 
 def add_language_matrix(config, run, results: dict, run_info: dict) -> dict[str, dict[str, float]]:
-    from xlt.finetune.train import train
+    from xlt.finetune.train import train  # train() runs this step: a cycle, resolved at call time
 
     sources = sorted(set(results["source_languages"]))
     matrix: dict[str, dict[str, float]] = {}

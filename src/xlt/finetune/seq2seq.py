@@ -11,9 +11,12 @@ import logging
 import shutil
 import time
 
+from xlt.evaluate.run_evaluation import evaluate_languages, fit_baselines
+from xlt.finetune.train import TrainedRun, data_summary, zero_shot_note
 from xlt.interrupt import GracefulInterrupt, TrainingInterrupted
-from xlt.io import write_json
+from xlt.io import atomic_path, write_json
 from xlt.model.card import ModelCard
+from xlt.model.loader import _offline_hint, load_tokenizer, model_path
 from xlt.run_folder import RunInfo
 from xlt.training_args import from_settings, mean_loss_trainer
 
@@ -24,7 +27,6 @@ def load_seq2seq(spec):
     """``AutoModelForSeq2SeqLM`` and its tokenizer for a path or hub id (offline: the project's hub message)."""
     from transformers import AutoModelForSeq2SeqLM
 
-    from xlt.model.loader import _offline_hint, load_tokenizer, model_path
 
     tokenizer = load_tokenizer(spec)
     path = model_path(spec)
@@ -39,8 +41,6 @@ def train_seq2seq(task, config, run, data, *, resume: bool = False):
     """Fine-tune ``config.model`` on ``data['train']`` (text -> label), evaluate every test language."""
     from transformers import EarlyStoppingCallback, Seq2SeqTrainer, Seq2SeqTrainingArguments
 
-    from xlt.evaluate.run_evaluation import evaluate_languages, fit_baselines
-    from xlt.finetune.train import TrainedRun, data_summary, zero_shot_note
 
     model, tokenizer = load_seq2seq(config.model)
     task.prepare_tokenizer(tokenizer, config.model.name)
@@ -101,7 +101,6 @@ def train_seq2seq(task, config, run, data, *, resume: bool = False):
 
 
 def _save(model, tokenizer, run, config, task, directions: list[str]) -> None:
-    from xlt.io import atomic_path
 
     with atomic_path(run.model) as tmp:
         model.save_pretrained(tmp)

@@ -32,6 +32,7 @@ from xlt.errors import ConfigError
 from xlt.evaluate.report import write_report
 from xlt.evaluate.run_evaluation import evaluate_languages, fit_baselines
 from xlt.finetune.config import TrainConfig
+from xlt.finetune.few_shot import add_few_shot
 from xlt.finetune.save import save_delta, save_model
 from xlt.finetune.strategies import Strategy, make_strategy, parameter_counts
 from xlt.finetune.tasks import Task, get_task
@@ -244,7 +245,6 @@ def translation_matrix(state: FineTuned) -> None:
 
 def few_shot_curves(state: FineTuned) -> None:
     """Learning curves on k target-language examples (``few_shot:``), after the zero-shot run."""
-    from xlt.finetune.few_shot import add_few_shot  # few_shot reloads runs through this module's helpers
 
     add_few_shot(state.config, state.run, state.results, state.run_info, model=state.model,
                  strategy=state.strategy, task=state.task, tokenizer=state.tokenizer, test=state.data["test"],
@@ -253,7 +253,7 @@ def few_shot_curves(state: FineTuned) -> None:
 
 def language_matrix(state: FineTuned) -> None:
     """One more model per source language (``evaluation.matrix``), for the train x test language heatmap."""
-    from xlt.finetune.matrix import add_language_matrix  # it calls train() again
+    from xlt.finetune.matrix import add_language_matrix  # it calls train() again: a cycle, resolved at call time
 
     add_language_matrix(state.config, state.run, state.results, state.run_info)
 

@@ -22,6 +22,7 @@ import logging
 from datasets import Dataset, concatenate_datasets
 
 from xlt.errors import ConfigError
+from xlt.io import write_jsonl
 from xlt.translate import TranslationCache, get_translator, translate_texts
 from xlt.translate.settings import TranslateSettings
 
@@ -75,7 +76,6 @@ def translate_train_data(train: Dataset, settings: TranslateSettings) -> Dataset
 def translate_test_predictions(task, model, tokenizer, spec, test: Dataset, settings: TranslateSettings,
                                source_languages: list[str], records_dir) -> dict[str, list]:
     """language -> predictions of ``model`` on the test text translated into the source language."""
-    from xlt.io import write_jsonl
 
     predictions: dict[str, list] = {}
     for lang in dict.fromkeys(test["lang"]):
@@ -103,7 +103,7 @@ def translate_test_predictions(task, model, tokenizer, spec, test: Dataset, sett
 
 def translate_train_predictions(config, run) -> dict[str, list]:
     """Train the translate-train model in ``<run>/translate-train``; language -> its test predictions."""
-    from xlt.finetune.train import train
+    from xlt.finetune.train import train  # train() uses this module: a cycle, resolved at call time
 
     sub = config.with_overrides([
         "name=translate-train", f"output_dir={run.root}", "evaluation.matrix=false", "evaluation.baselines=[]",

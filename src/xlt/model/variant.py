@@ -25,6 +25,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from xlt.errors import ModelError
+from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
 
 VARIANT_FILE = "xlt_variant.json"
 
@@ -48,7 +49,6 @@ def register_runtime(fmt: str, file: str, load: Callable[[Path, Path, object], o
 
 
 def _load_torch(folder: Path, runtime: Path, config) -> object:
-    from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
 
     return MeanPoolingForSequenceClassification.from_pretrained(folder).eval()
 

@@ -50,6 +50,9 @@ import numpy as np
 
 from xlt.errors import ConfigError, ModelError
 from xlt.io import write_json, write_text
+from xlt.model.info import tokenizer_stats
+from xlt.model.loader import load_encoder, load_tokenizer
+from xlt.model.spec import ModelSpec
 
 log = logging.getLogger("xlt")
 
@@ -156,7 +159,6 @@ def add_pieces(tokenizer_dir: Path, tokenizer: Any, pieces: Sequence[str], *, sc
 
 def fertility(tokenizer: Any, texts: Sequence[str]) -> dict[str, Any]:
     """Sub-tokens per whitespace word and per character, and the ``<unk>`` rate (see :mod:`xlt.model.info`)."""
-    from xlt.model.info import tokenizer_stats
 
     return tokenizer_stats(texts, tokenize=lambda t: tokenizer(t, add_special_tokens=False)["input_ids"],
                            unk_id=tokenizer.unk_token_id, max_length=10**9)
@@ -205,8 +207,6 @@ def extend_vocabulary(model: str | Path, texts: Sequence[str], out: str | Path, 
     import torch
     from transformers import AutoTokenizer
 
-    from xlt.model.loader import load_encoder, load_tokenizer
-    from xlt.model.spec import ModelSpec
 
     if init not in INITS:
         raise ConfigError(f"unknown --init {init!r}; use one of {list(INITS)}")

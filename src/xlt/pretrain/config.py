@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from xlt.config_file import YamlConfig
 from xlt.model.spec import ModelSpec
+from xlt.pretrain.objectives import OBJECTIVES
 
 
 class SourceSpec(BaseModel):
@@ -123,7 +124,6 @@ class PretrainConfig(YamlConfig):
 
     @model_validator(mode="after")
     def _known_objectives(self) -> PretrainConfig:
-        from xlt.pretrain.objectives import OBJECTIVES
 
         unknown = sorted(set(self.objectives) - set(OBJECTIVES))
         if unknown:

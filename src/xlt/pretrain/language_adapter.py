@@ -31,6 +31,7 @@ from torch import nn
 from xlt.errors import ConfigError, DataError
 from xlt.io import atomic_path, write_json
 from xlt.model.bottleneck_adapter import PLACEMENTS, add_adapter, set_active
+from xlt.model.loader import load_encoder, load_tokenizer
 from xlt.model.parts import encoder_layers, freeze
 from xlt.model.spec import ModelSpec
 
@@ -131,7 +132,6 @@ def train_language_adapter(base_model: str | ModelSpec, texts: Sequence[str], la
     """
     from transformers import DataCollatorForLanguageModeling, get_linear_schedule_with_warmup
 
-    from xlt.model.loader import load_encoder, load_tokenizer
 
     texts = [t.strip() for t in texts if t and t.strip()]
     if not texts:

@@ -26,6 +26,7 @@ from xlt.model.spec import ModelSpec
 from xlt.pretrain.config import PretrainConfig
 from xlt.pretrain.head_warmup import warm_up_head
 from xlt.pretrain.heldout import heldout_mlm_loss
+from xlt.pretrain.language_adapters import train_language_adapters
 from xlt.pretrain.mlm_model import load_masked_lm
 from xlt.pretrain.objectives import OBJECTIVES, ObjectiveContext
 from xlt.pretrain.report import write_pretrain_report
@@ -66,7 +67,6 @@ def pretrain(config: PretrainConfig, *, resume: bool = False, overwrite: bool = 
 
     data = dict(data) if data is not None else load_objective_data(config)
     if config.language_adapters is not None:  # MAD-X: adapters per language, the encoder is not changed
-        from xlt.pretrain.language_adapters import train_language_adapters
 
         return PretrainedRun(root, train_language_adapters(config, data["mlm"], root))
     heldout: dict[str, list[str]] = {}

@@ -6,6 +6,7 @@ Generation is beam search with a length limit; batches are sorted by length to p
 
 from __future__ import annotations
 
+from xlt.model.loader import _offline_hint
 from xlt.translate.base import Translator
 from xlt.translate.lang_tags import set_languages
 
@@ -33,7 +34,6 @@ class HFTranslator(Translator):
         if self._loaded is None:
             from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-            from xlt.model.loader import _offline_hint
 
             try:
                 tokenizer = AutoTokenizer.from_pretrained(self.model_name)

@@ -18,6 +18,7 @@ import optuna
 
 from xlt.errors import ConfigError
 from xlt.finetune.config import TrainConfig
+from xlt.finetune.train import train
 from xlt.io import write_json
 from xlt.run_folder import RunInfo
 from xlt.tune.pruning import PruningCallback
@@ -54,7 +55,6 @@ class Objective:
         self.base, self.space, self.study_dir = base, space, Path(study_dir)
 
     def __call__(self, trial: optuna.Trial) -> float:
-        from xlt.finetune.train import train
 
         params = self.space.suggest(trial)
         config = trial_config(self.base, params, trial.number, self.study_dir)

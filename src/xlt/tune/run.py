@@ -27,6 +27,7 @@ from optuna.study import MaxTrialsCallback
 from optuna.trial import TrialState
 
 from xlt.errors import ConfigError
+from xlt.finetune.train import train
 from xlt.io import write_json
 from xlt.tune.best import best_config, write_best_config
 from xlt.tune.objective import Objective
@@ -99,7 +100,6 @@ def tune(tc: TuneConfig, trials: int, *, study_name: str | None = None, storage:
 
 def _final_runs(tc: TuneConfig, study: optuna.Study, study_dir: Path) -> dict[str, Any]:
     """Train the best and the default config (same data, seed, evaluation) and score every test language."""
-    from xlt.finetune.train import train
 
     out = str(study_dir / "final")
     runs = {"default": tc.base.with_overrides(["name=default", f"output_dir={out}"]),

@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 
 from xlt.errors import ModelError
+from xlt.finetune.load import load_saved
 from xlt.finetune.tasks import deployable_tasks, get_task
+from xlt.model.predict import predict_logits
 from xlt.run_folder import RunFolder
 
 
@@ -25,7 +27,6 @@ class Predictor:
     def __init__(self, path: str | Path, *, threads: int | None = None, batch_size: int = 64) -> None:
         import torch
 
-        from xlt.finetune.load import load_saved
 
         if threads:
             torch.set_num_threads(threads)
@@ -48,7 +49,6 @@ class Predictor:
         return "/".join(parts[-3::2]) if len(parts) >= 3 and parts[-2] == "exports" else self.path.name
 
     def predict(self, texts: list[str]) -> list[Scored]:
-        from xlt.model.predict import predict_logits
 
         spec = self.saved.spec
         logits = predict_logits(self.saved.model, self.saved.tokenizer, spec.apply_prefix(list(texts)),

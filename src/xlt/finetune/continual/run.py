@@ -43,10 +43,18 @@ from xlt.config_file import YamlConfig
 from xlt.corpus.config import DataConfig
 from xlt.corpus.leakage import shared_ids
 from xlt.corpus.schema import LANG, values
+from xlt.corpus.subset import select_languages
 from xlt.errors import ConfigError
+from xlt.evaluate.report import write_report
+from xlt.evaluate.scores import score_systems
 from xlt.finetune.continual.forgetting import forgetting, gain
 from xlt.finetune.continual.penalties import EWC, L2SP, PenalisedTrainer
+from xlt.finetune.few_shot import reload_for_training
 from xlt.io import write_json
+from xlt.model.bottleneck_adapter import add_adapter, set_active, slots
+from xlt.model.parts import freeze
+from xlt.run_folder import RunInfo
+from xlt.training_args import mean_loss_trainer, training_arguments
 
 log = logging.getLogger("xlt")
 
@@ -104,7 +112,6 @@ def _predict_all(model, task, tokenizer, spec, test, route) -> dict[str, tuple[l
 
 def _train(model, task, tokenizer, spec, train_ds, label2id, settings: ContinualSettings, penalty,
            learning_rate: float | None = None) -> float:
-    from xlt.training_args import mean_loss_trainer, training_arguments
 
     encoded = task.encode(train_ds, tokenizer, spec, label2id)
     with tempfile.TemporaryDirectory(prefix="xlt-continual-") as tmp:
@@ -127,14 +134,10 @@ def _sample(ds: datasets.Dataset, n: int, seed: int) -> datasets.Dataset:
 
 def run_continual(config: ContinualConfig) -> dict[str, Any]:
     """Train ``config.base_run`` further on ``config.data`` once per mitigation; write report and JSON."""
-    from xlt.finetune.few_shot import reload_for_training
-    from xlt.model.bottleneck_adapter import add_adapter, set_active, slots
-    from xlt.model.parts import freeze
 
     base, base_config, saved, task, strategy, model0 = reload_for_training(config.base_run)
     old, new = base_config.data.load(), config.data.load()
     if config.old_test_languages:
-        from xlt.corpus.subset import select_languages
 
         missing = sorted(set(config.old_test_languages) - set(values(old["test"], LANG)))
         if missing:
@@ -212,9 +215,6 @@ def run_continual(config: ContinualConfig) -> dict[str, Any]:
 def _write_results(config: ContinualConfig, base, task, predictions: dict, info: dict, old_languages: list[str],
                    new_languages: list[str]) -> dict[str, Any]:
     """Score, summarise and write ``continual.json`` and the report (after every mitigation: partial runs count)."""
-    from xlt.evaluate.report import write_report
-    from xlt.evaluate.scores import score_systems
-    from xlt.run_folder import RunInfo
 
     results = score_systems(predictions, old_languages, metrics=task.metrics, primary=task.primary_metric,
                             seed=config.training.seed, n_resamples=config.training.bootstrap_resamples)

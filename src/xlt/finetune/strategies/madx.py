@@ -30,6 +30,8 @@ from xlt.errors import ConfigError
 from xlt.finetune.strategies.base import Strategy, StrategyConfig
 from xlt.model.bottleneck_adapter import TASK_ADAPTER, adapter_state, add_adapter, set_active
 from xlt.model.parts import encoder_of, freeze
+from xlt.pretrain.language_adapter import import_adapter, read_language_adapter
+from xlt.pretrain.language_adapter import language_adapter_name as name
 
 
 class MadxConfig(StrategyConfig):
@@ -50,7 +52,6 @@ class MadxConfig(StrategyConfig):
 
 
 def language_adapter_name(lang: str) -> str:
-    from xlt.pretrain.language_adapter import language_adapter_name as name
 
     return name(lang)
 
@@ -66,7 +67,6 @@ class MadxStrategy(Strategy):
                               f"language_adapters ({sorted(c.language_adapters)})")
 
     def _add(self, model: nn.Module, load: bool) -> nn.Module:
-        from xlt.pretrain.language_adapter import import_adapter, read_language_adapter
 
         self._check()
         c = self.config

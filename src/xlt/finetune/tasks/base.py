@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 import numpy as np
 from datasets import Dataset
 
+from xlt.finetune.head_init import init_head_from_probe
 from xlt.model.spec import ModelSpec
 
 
@@ -95,7 +96,6 @@ class Task:
 
     def init_head(self, model, baseline, label2id: dict[str, int]) -> None:
         """Start the model's head from the fitted frozen-encoder ``baseline`` (``training.head_init: probe``)."""
-        from xlt.finetune.head_init import init_head_from_probe
 
         init_head_from_probe(model.classifier, baseline.classifier, label2id)
 

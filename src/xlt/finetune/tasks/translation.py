@@ -26,6 +26,8 @@ from datasets import Dataset
 
 from xlt.finetune.tasks.base import Task
 from xlt.model.spec import ModelSpec
+from xlt.translate.hf import generate
+from xlt.translate.lang_tags import set_languages
 
 
 class CopySource:
@@ -72,7 +74,6 @@ class TranslationTask(Task):
 
     def prepare_tokenizer(self, tokenizer, model_name: str = "model") -> None:
         """Set language tags where the family needs them; remember the forced BOS for generation."""
-        from xlt.translate.lang_tags import set_languages
 
         self.forced_bos_token_id = set_languages(tokenizer, self.src_lang, self.tgt_lang, model=model_name)
 
@@ -89,7 +90,6 @@ class TranslationTask(Task):
         return DataCollatorForSeq2Seq(tokenizer, model=model, label_pad_token_id=-100)
 
     def predict(self, model, tokenizer, spec: ModelSpec, ds: Dataset, *, batch_size: int = 32) -> list[str]:
-        from xlt.translate.hf import generate
 
         bos = self.forced_bos_token_id
         if bos is None and self.tgt_lang:
@@ -100,6 +100,6 @@ class TranslationTask(Task):
                         batch_size=batch_size, no_repeat_ngram_size=self.no_repeat_ngram_size)
 
     def train_run(self, config, run, data, *, resume: bool = False):
-        from xlt.finetune.seq2seq import train_seq2seq
+        from xlt.finetune.seq2seq import train_seq2seq  # seq2seq builds on train(), which imports the tasks
 
         return train_seq2seq(self, config, run, data, resume=resume)

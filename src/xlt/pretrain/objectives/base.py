@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Literal
 
 import torch
 
+from xlt.errors import ConfigError
 from xlt.model.spec import ModelSpec
 
 
@@ -46,7 +47,6 @@ class Objective:
         self.options = dict(options or {})
         unknown = set(self.options) - set(self.option_defaults())
         if unknown:
-            from xlt.errors import ConfigError
 
             raise ConfigError(f"objective {self.name}: unknown options {sorted(unknown)}; "
                               f"known: {sorted(self.option_defaults())}")

@@ -12,13 +12,13 @@ from typing import Any
 import torch
 from transformers import DataCollatorForLanguageModeling
 
+from xlt.errors import ModelError
 from xlt.pretrain.objectives.base import Objective, ObjectiveContext
 from xlt.pretrain.objectives.masked import masked_lm_loss
 
 
 def mask_collator(ctx: ObjectiveContext, seed_offset: int = 0) -> DataCollatorForLanguageModeling:
     if ctx.tokenizer.mask_token is None:
-        from xlt.errors import ModelError
 
         raise ModelError(f"{ctx.spec.name}: the tokenizer has no mask token, so it cannot do masked-LM training")
     return DataCollatorForLanguageModeling(ctx.tokenizer, mlm_probability=ctx.mlm_probability,
