@@ -1,9 +1,8 @@
 """GPTQ: round the encoder's weights onto ONNX Runtime's int8 grid so that the rounding errors cancel.
 
 ONNX Runtime's dynamic quantisation stores each weight matrix with one scale per output channel
-(``max|W_row| / 127``, symmetric) and rounds every weight to the nearest step. Measured on the SIB-200
-model (source training texts, ``bench/RESULTS.md``), that rounding alone moves the logits by a mean
-squared error of 0.127 - more than the activations' on-the-fly quantisation (0.069).
+(``max|W_row| / 127``, symmetric) and rounds every weight to the nearest step; on an encoder classifier that
+rounding alone moves the logits more than the activations' on-the-fly quantisation (``bench/RESULTS.md``).
 
 GPTQ (Frantar et al., 2023, "Accurate post-training quantization for generative pre-trained
 transformers") rounds one input column at a time and spreads each column's rounding error over the

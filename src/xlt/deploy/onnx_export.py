@@ -6,9 +6,8 @@ through ``torch.onnx.export`` directly; the graph is checked with ``onnx.checker
 The graph is traced through the model's *eager* attention (an additive mask before the softmax), not
 the ``sdpa`` path transformers picks by default: traced, ``sdpa`` becomes a boolean mask applied with
 ``Where`` in every layer plus an ``IsNaN``/``Where`` pair that guards fully masked rows. Those
-element-wise ops cost more than the int8 matrix products around them; on SIB-200 at batch 64 the
-eager graph quantised to int8 runs ~17% faster (``bench/RESULTS.md``, compressed variants). The
-numbers are the same: both paths compute the same softmax(QK^T/sqrt(d) + mask)V.
+element-wise ops cost more than the int8 matrix products around them (``bench/RESULTS.md``, compressed
+variants). The numbers are the same: both paths compute the same softmax(QK^T/sqrt(d) + mask)V.
 """
 
 from __future__ import annotations

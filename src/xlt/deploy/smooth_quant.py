@@ -2,9 +2,8 @@
 
 ONNX Runtime's dynamic quantisation gives each activation tensor ONE scale per batch, set by its
 largest value. The inputs of a BERT-family encoder's feed-forward layers have a few outlier
-channels: on the emoji-groups model one input channel of ``output.dense`` reaches 57 while the
-median channel stays under 1 (``bench/RESULTS.md``), so the other channels keep only a few of the 256
-levels. SmoothQuant (Xiao et al., 2023) divides each input channel ``j`` by
+channels, far above the median channel (``bench/RESULTS.md``), so the other channels keep only a few of
+the 256 levels. SmoothQuant (Xiao et al., 2023) divides each input channel ``j`` by
 ``s_j = max|X_j|^alpha / max|W_j|^(1 - alpha)`` and multiplies the matching weight column by ``s_j``;
 the product ``X W^T`` is unchanged, the activation range is flatter, and the weights (quantised per
 output channel) absorb the outliers.

@@ -92,7 +92,7 @@ def compare_variants(run_dir: str | Path, *, names: list[str] | None = None, spe
         rows[name]["texts_per_s"] = statistics.median(tps[name])
         rows[name]["texts_per_s_rounds"] = tps[name]
         # the ratio is paired by round (median of this round's texts/s over the base's in the same round):
-        # the machine's speed drifts by +-15% over minutes on a shared VM, and a round is the time span in
+        # a shared machine's speed drifts over minutes, and a round is the time span in
         # which both were measured side by side. The ratio of the two medians is kept beside it.
         rows[name]["speedup"] = statistics.median(v / b for v, b in zip(tps[name], tps[BASE_NAME], strict=True)) \
             if BASE_NAME in tps else None

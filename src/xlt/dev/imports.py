@@ -1,13 +1,13 @@
 """The import graph between xlt's packages: ``python -m xlt.dev.imports [SRC]``.
 
 Prints every package -> package edge with its number of import statements, flags any pair that imports
-each other, and the share of internal imports made inside functions (and where). Exits 1 on a two-way
-pair, so it can guard the layering in CI.
+each other and any import of a package from a lower layer (:data:`LAYERS`, docs/design.md), and the share of
+internal imports made inside functions (and where). Exits 1 on either, so it guards the layering in CI.
 
 >>> edges, inside, total = import_graph(Path(__file__).resolve().parents[1])
->>> [pair for pair in edges if pair[::-1] in edges]
-[]
->>> 0 < total and inside <= total
+>>> [pair for pair in edges if pair[::-1] in edges], upward(edges)
+([], [])
+>>> 0 < sum(inside.values()) < total
 True
 """
 
@@ -19,6 +19,14 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = "(root)"  # modules directly under xlt/: errors, io, interrupt, ...
+#: bottom to top: a package imports only packages below it (the five steps, with shared tools beside them)
+LAYERS = (ROOT, "corpus", "model", "pretrain", "evaluate", "translate", "finetune", "deploy", "tune", "dev", "cli")
+
+
+def upward(edges: Counter) -> list[tuple[str, str]]:
+    """Edges from a package to one above it in :data:`LAYERS` (or to a package not in it)."""
+    rank = {name: i for i, name in enumerate(LAYERS)}
+    return sorted(pair for pair in edges if rank.get(pair[1], len(LAYERS)) > rank.get(pair[0], -1))
 
 
 def _package(parts: tuple[str, ...], package_dir: Path) -> str:
@@ -66,14 +74,16 @@ def main(argv: list[str] | None = None) -> int:
     package_dir = Path(argv[0]) / "xlt" if argv else Path(__file__).resolve().parents[1]
     edges, inside, total = import_graph(package_dir)
     two_way = sorted({tuple(sorted(pair)) for pair in edges if pair[::-1] in edges})
-    for (source, dest), count in sorted(edges.items()):
-        flag = "   <-> TWO-WAY" if (dest, source) in edges else ""
+    up = upward(edges)
+    for (source, dest), count in sorted(edges.items(), key=lambda e: (LAYERS.index(e[0][0]), e[0][1])):
+        flag = "   <-> TWO-WAY" if (dest, source) in edges else "   UPWARD" if (source, dest) in up else ""
         print(f"{source:>10} -> {dest:<10} {count:4d}{flag}")
     share = sum(inside.values()) / max(total, 1)
     print(f"\n{total} internal imports, {sum(inside.values())} inside functions ({share:.0%}): "
           + ", ".join(f"{pkg} {n}" for pkg, n in inside.most_common() if n))
-    print(f"two-way pairs: {', '.join(' <-> '.join(p) for p in two_way) if two_way else 'none'}")
-    return 1 if two_way else 0
+    print(f"two-way pairs: {', '.join(' <-> '.join(p) for p in two_way) if two_way else 'none'}; "
+          f"imports of a higher layer: {', '.join(' -> '.join(p) for p in up) if up else 'none'}")
+    return 1 if two_way or up else 0
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ that is exactly the paired bootstrap over examples. Three ways to evaluate a res
 
 * label metrics registered with a ``batched`` version (accuracy, macro-F1), when every value is a
   plain label: each (gold, predicted) pair is packed into one integer and every resample becomes a
-  confusion matrix via one ``np.bincount``, so 1000 resamples cost milliseconds instead of the ~2 s
-  that calling scikit-learn 1000 times would take (this matters for 200-language matrices);
+  confusion matrix via one ``np.bincount``, instead of one scikit-learn call per resample (this
+  matters for 200-language matrices);
 * metrics registered with a ``decomposed`` version (entity F1, word accuracy,
   the QA metrics): per-example statistics are computed once and each resample only sums their rows;
 * any other metric: one call per resample on the resampled examples.

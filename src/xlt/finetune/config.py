@@ -58,9 +58,8 @@ class TrainingSettings(BaseModel):
     head_init: Literal["probe", "random"] = "probe"  # probe: fit the head on frozen features first
     early_stopping_patience: int | None = Field(2, ge=1)  # epochs without a better source-dev score; None: off
     select_on_target: bool = False  # choose the checkpoint on target-language dev data: NOT zero-shot
-    # batches of similar length: less padding. HF's sampler yields them in runs of 50, longest to shortest;
-    # a seq2seq model trained from scratch then failed to learn even to copy (bench/RESULTS.md, issue 5):
-    # set false for that
+    # batches of similar length: less padding; HF's sampler yields them in runs, longest to shortest, which a
+    # seq2seq model trained from scratch could not learn from (bench/RESULTS.md): set false for that
     length_grouped: bool = True
     eval_batch_size: int = Field(64, ge=1)
     max_steps: int = Field(-1, ge=-1)  # stop after this many steps (tests, quick looks); -1: train by epochs

@@ -14,11 +14,8 @@ from types import SimpleNamespace
 import numpy as np
 import torch
 
-# ONNX Runtime's graph optimisations that xlt turns off, each for a measured reason.
-# SkipLayerNormFusion merges "residual Add + LayerNormalization" into one SkipLayerNormalization kernel. On this
-# project's 2-core CPU (ORT 1.32) that kernel is slower than the two it replaces: an int8 SIB-200 model ran a
-# batch of 64 x 50 tokens in 281 instead of 329 ms, and 64 x 8 tokens in 82 instead of 92 ms (fp32 graphs:
-# no measurable change). bench/RESULTS.md, "Compressed variants", has the table before and after.
+# ONNX Runtime graph optimisations xlt turns off. SkipLayerNormFusion merges "residual Add + LayerNormalization"
+# into one kernel that ran int8 graphs slower than the two it replaces (bench/RESULTS.md, "Compressed variants").
 DISABLED_OPTIMIZERS = ("SkipLayerNormFusion",)
 
 

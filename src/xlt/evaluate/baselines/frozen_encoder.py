@@ -22,10 +22,10 @@ Embed = Callable[[list[str]], np.ndarray]
 class FrozenEncoderBaseline:
     """Logistic regression (scikit-learn defaults, ``C=1``) on the raw sentence vectors.
 
-    What a user would try first, and the strongest of the simple probes we measured on
-    emoji-groups (English 0.822, 13-language mean 0.618): L2-normalising or standardising the vectors
-    raised no source score and cost 1-6 points of transfer, because standardising gives the small,
-    language-specific directions of the space as much weight as the shared ones. ``C`` is fixed
+    What a user would try first, and the strongest of the simple probes (``bench/RESULTS.md``):
+    L2-normalising or standardising the vectors raised no source score and cost transfer, because
+    standardising gives the small, language-specific directions of the space as much weight as the
+    shared ones. ``C`` is fixed
     rather than tuned with cross-validation: tuning on source-language folds selects for the source
     language, not for transfer. The fitted model is ``self.classifier``; xlt starts its fine-tuned
     head from it (:mod:`xlt.finetune.head_init`).
