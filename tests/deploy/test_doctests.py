@@ -5,9 +5,10 @@ from __future__ import annotations
 import pkgutil
 
 import pytest
-from conftest import run_doctests
 
 import xlt.deploy
+
+from tests.helpers import run_doctests
 
 MODULES = sorted(m.name for m in pkgutil.walk_packages(xlt.deploy.__path__, prefix="xlt.deploy."))
 

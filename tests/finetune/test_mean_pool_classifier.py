@@ -15,7 +15,7 @@ from xlt.finetune.tasks import ClassificationTask
 from xlt.model.builtin import MODEL_CARD_FILE
 from xlt.model.spec import ModelSpec
 
-from .conftest import TEXTS
+from tests.finetune.helpers import TEXTS
 
 
 def test_mean_pool_ignores_padding() -> None:

@@ -21,7 +21,7 @@ from xlt.finetune.tasks import get_task
 from xlt.model.loader import load_encoder
 from xlt.model.spec import ModelSpec
 
-from .conftest import TEXTS
+from tests.finetune.helpers import TEXTS
 
 LABELS = {"classification": ["a", "b", "c"], "tagging": ["B-PER", "I-PER", "O"], "qa": []}
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import optuna
 import pytest
 
-from tune.postgres import postgres_server, server_binaries
+from tests.tune.postgres import postgres_server, server_binaries
 
 TRIALS = 4
 
