@@ -1,11 +1,15 @@
-"""Shared fixtures: the real data folder, a tiny model built in the session, the built-in model.
+"""Shared fixtures and hooks: the real data folder, a tiny model built in the session, the built-in model,
+and the markers ``slow``, ``needs_apertium``, ``needs_postgres`` (registered in pyproject.toml).
 
 Helpers that tests import by name are in ``tests/helpers.py``.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,6 +20,61 @@ from tests.helpers import build_tiny_model, data_root, toy_rows, write_jsonl
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+# --- markers: what a test costs (slow) and what it needs outside Python (apertium, postgres) ------------
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true", default=False,
+                     help="also run the tests marked slow (the real built-in model, minutes on 2 cores)")
+
+
+@functools.cache
+def _apertium_pairs() -> frozenset[str] | None:
+    """The pairs ``apertium -l`` lists; None when the program is not installed."""
+    if shutil.which("apertium") is None:
+        return None
+    try:
+        listed = subprocess.run(["apertium", "-l"], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    return frozenset(listed.split())
+
+
+def _apertium_missing(pairs: tuple[str, ...]) -> str | None:
+    installed = _apertium_pairs()
+    if installed is None:
+        return "apertium not installed: `make apertium` (apt-get install apertium apertium-eng-spa ...)"
+    missing = [p for p in pairs if p not in installed]
+    if missing:
+        return f"apertium pair {', '.join(missing)} not installed: `make apertium` (apt-get install apertium-...)"
+    return None
+
+
+def _postgres_missing() -> str | None:
+    from tests.tune.postgres import server_binaries
+
+    if server_binaries() is None:
+        return ("PostgreSQL server binaries (initdb, pg_ctl) not found: `make postgres` "
+                "(apt-get install -y postgresql) installs them")
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``slow`` tests are skipped unless ``--run-slow`` (or chosen with ``-m slow``); a ``needs_apertium`` or
+    ``needs_postgres`` test skips, saying how to install it, where its outside program is missing."""
+    markexpr = config.getoption("markexpr") or ""
+    run_slow = config.getoption("--run-slow") or ("slow" in markexpr and "not slow" not in markexpr)
+    for item in items:
+        reason = None
+        if item.get_closest_marker("slow") is not None and not run_slow:
+            reason = "slow: run with --run-slow (or -m slow)"
+        elif (apertium := item.get_closest_marker("needs_apertium")) is not None:
+            reason = _apertium_missing(tuple(apertium.args))
+        elif item.get_closest_marker("needs_postgres") is not None:
+            reason = _postgres_missing()
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 # --- fixtures ---------------------------------------------------------------------------------------------
