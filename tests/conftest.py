@@ -77,6 +77,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
+def pytest_terminal_summary(terminalreporter) -> None:
+    """One line with the docstring examples tests/test_doctests.py ran and skipped."""
+    counts = [value for report in terminalreporter.stats.get("passed", []) if report.when == "call"
+              for key, value in report.user_properties if key == "doctest_examples"]
+    if counts:
+        terminalreporter.write_line(
+            f"doctests: {sum(a for a, _ in counts)} examples run, {sum(s for _, s in counts)} skipped (+SKIP), "
+            f"in the {sum(1 for a, s in counts if a or s)} modules with examples (of {len(counts)} checked)")
+
+
 # --- fixtures ---------------------------------------------------------------------------------------------
 
 @pytest.fixture

@@ -70,14 +70,27 @@ def toy_rows(lang: str) -> list[dict]:
     return rows
 
 
-def run_doctests(module_name: str) -> int:
-    """Failed examples of the module's docstrings; the environment a doctest changes is put back afterwards."""
+def run_doctests(module_name: str) -> tuple[int, int, int, str]:
+    """Run the docstring examples of one module: ``(failed, attempted, skipped, report)``.
+
+    ELLIPSIS and NORMALIZE_WHITESPACE are on; ``skipped`` counts the examples marked ``+SKIP``;
+    ``report`` is doctest's own account of the failures. The environment an example changes (e.g.
+    ``tracking_env``) is put back afterwards.
+    """
     import doctest
     import importlib
 
+    module = importlib.import_module(module_name)
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    report: list[str] = []
+    skipped = 0
     environ = dict(os.environ)
     try:
-        return doctest.testmod(importlib.import_module(module_name), optionflags=doctest.ELLIPSIS).failed
+        for test in finder.find(module, module_name, globs=module.__dict__.copy()):
+            skipped += sum(bool(example.options.get(doctest.SKIP)) for example in test.examples)
+            runner.run(test, out=report.append)
     finally:
         os.environ.clear()
         os.environ.update(environ)
+    return runner.failures, runner.tries, skipped, "".join(report)
