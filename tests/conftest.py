@@ -20,6 +20,10 @@ from tests.helpers import build_tiny_model, data_root, toy_rows, write_jsonl
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# One torch thread (before torch is imported): the tiny test models gain nothing from a second one, and on
+# a shared 2-core machine OpenMP's spinning threads made tiny steps 10-40x slower (test_objectives: 0.2 s per
+# test with one thread, 6-10 s with two while another process used a core). A set OMP_NUM_THREADS wins.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 # --- markers: what a test costs (slow) and what it needs outside Python (apertium, postgres) ------------
