@@ -247,13 +247,16 @@ def main() -> None:
     curve = json.loads((run.root / "loss_curve.json").read_text())
     scores = {system: {k: round(100 * run.results["systems"][system]["languages"]["spa"][k], 2)
                        for k in ("bleu", "chrf")} for system in ("xlt", "copy-source")}
+    if args.copy:
+        print(f"copy check: {len(splits['train']):,} Spanish sentences copied in training, scored on copying the "
+              f"{len(splits['test'])} dev sentences")
     print("train loss:", " ".join(f"{step}:{loss:.2f}" for step, loss in curve["train"]))
     print("dev loss:  ", " ".join(f"{step}:{loss:.2f}" for step, loss in curve["dev"]))
     for system, row in scores.items():
         print(f"{system:12s} BLEU {row['bleu']:6.2f}  chrF {row['chrf']:6.2f}")
     print(f"wall {wall:.0f} s, cpu {cpu:.0f} s, torch threads {os.environ.get('OMP_NUM_THREADS', 'default')}, "
           f"params {run.run_info['total_params']:,}, train pairs {len(splits['train']):,}, "
-          f"evaluated on {'copying dev' if args.copy else args.evaluate_on} ({len(splits['test'])} lines)")
+          f"evaluated on {args.evaluate_on} ({len(splits['test'])} lines)")
     predictions = [json.loads(line) for line in (run.root / "predictions" / "spa.jsonl").read_text().splitlines()]
     for row in predictions[:3]:
         print(" src:", row.get("text", ""), "\n hyp:", row["prediction"], "\n ref:", row["label"])

@@ -2,9 +2,9 @@
 
 Readable top to bottom; each step is a call into the module that owns it.
 
->>> from xlt.finetune.config import TrainConfig
->>> train(TrainConfig.from_yaml("examples/sib200.yaml")).root  # minutes: the real model  # doctest: +SKIP
-PosixPath('runs/sib200')
+>>> from xlt.finetune.config import TrainConfig          # doctest: +SKIP
+>>> run = train(TrainConfig.from_yaml("examples/sib200.yaml"))  # doctest: +SKIP
+>>> run.root / "report.html"                                    # doctest: +SKIP
 """
 
 from __future__ import annotations
