@@ -5,7 +5,16 @@
 'Animals & Nature'
 
 A 503 (queue full) is retried after the server's Retry-After, a few times; any other error raises
-:class:`XltServerError` with the server's message.
+:class:`XltServerError` with the server's message (here a stand-in server that is always full):
+
+>>> import httpx
+>>> def always_full(request):
+...     return httpx.Response(503, json={"detail": "queue full", "request_id": "r1"}, headers={"Retry-After": "0"})
+>>> with XltClient("http://xlt", transport=httpx.MockTransport(always_full), retries=2) as client:
+...     client.predict(["Le chat dort."])
+Traceback (most recent call last):
+...
+xlt.client.XltServerError: server answered 503: queue full (request id r1)
 """
 
 from __future__ import annotations

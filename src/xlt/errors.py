@@ -12,8 +12,8 @@ class XltError(Exception):
 class DataError(XltError, ValueError):
     """Bad input data. The message names the file, the 1-based line and the field when known.
 
-    >>> str(DataError("empty text", path="de.tsv", line=12, field="text"))
-    'de.tsv:12: field \\'text\\': empty text'
+    >>> print(DataError("empty text", path="de.tsv", line=12, field="text"))
+    de.tsv:12: field 'text': empty text
     """
 
     def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None,

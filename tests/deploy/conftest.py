@@ -6,26 +6,8 @@ from pathlib import Path
 
 import pytest
 
-COLOURS = {"en": ["red", "blue"], "de": ["rot", "blau"], "fr": ["rouge", "bleu"]}
-THINGS = {"en": ["cat", "dog", "house", "car", "tree", "sun"], "de": ["katze", "hund", "haus", "auto", "baum", "sonne"],
-          "fr": ["chat", "chien", "maison", "voiture", "arbre", "soleil"]}
-
-
-def write_jsonl(path: Path, rows: list[dict]) -> None:
-    import json
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-
-
-def toy_rows(lang: str) -> list[dict]:
-    rows = []
-    for i in range(24):
-        colour = i % 2 == 0
-        word = COLOURS[lang][i % 4 == 0] if colour else THINGS[lang][i % 6]
-        rows.append({"id": f"item{i}", "text": f"{word} {THINGS[lang][(i * 7) % 6]}",
-                     "label": "colour" if colour else "thing"})
-    return rows
+from tests.deploy.helpers import TOKEN, LiveServer, deploy_toy_rows
+from tests.helpers import write_jsonl
 
 
 @pytest.fixture(scope="session")
@@ -35,8 +17,8 @@ def tiny_run(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     from xlt.finetune.train import train
 
     root = tmp_path_factory.mktemp("deploy")
-    for lang in COLOURS:
-        write_jsonl(root / "toy" / f"{lang}.jsonl", toy_rows(lang))
+    for lang in ("en", "de", "fr"):
+        write_jsonl(root / "toy" / f"{lang}.jsonl", deploy_toy_rows(lang))
     config = TrainConfig.validated({
         "name": "toy", "output_dir": str(root / "runs"),
         "model": {"name": str(tiny_model), "max_length": 32},
@@ -54,39 +36,6 @@ def tiny_run(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
 def toy_jsonl(tiny_run: Path) -> Path:
     """The toy data as ``{lang}`` JSONL files (a data spec path for ``xlt evaluate``)."""
     return tiny_run.parent.parent / "toy"
-
-
-class LiveServer:
-    """``uvicorn`` serving ``app`` on a free loopback port in a background thread."""
-
-    def __init__(self, app) -> None:
-        import threading
-
-        import uvicorn
-
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
-                                                    timeout_graceful_shutdown=10))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        import time
-
-        self.thread.start()
-        deadline = time.monotonic() + 60
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.02)
-        port = self.server.servers[0].sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
-
-
-TOKEN = "test-token-123"
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from .conftest import TOKEN
+from tests.deploy.helpers import TOKEN
 
 
 def test_every_operation_follows_its_spec(live_server):

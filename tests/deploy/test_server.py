@@ -12,7 +12,7 @@ import pytest
 
 from xlt.client import XltClient, XltServerError
 
-from .conftest import TOKEN, LiveServer
+from tests.deploy.helpers import TOKEN, LiveServer
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 

@@ -33,5 +33,3 @@ def make_classifier(tiny_model: Path) -> Callable[..., torch.nn.Module]:
 
     return make
 
-
-TEXTS = ["le chat", "the big red dog in the house", "der hund", "a", "la maison bleu et rouge du soleil", "sun moon"]

@@ -13,7 +13,7 @@ from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassific
 from xlt.model.predict import predict_logits
 from xlt.model.spec import ModelSpec
 
-from .conftest import TEXTS
+from tests.finetune.helpers import TEXTS
 
 
 def rows(langs: list[str], labels: list[str], texts: list[str] | None = None) -> Dataset:

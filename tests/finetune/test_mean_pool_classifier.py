@@ -15,7 +15,7 @@ from xlt.model.card import MODEL_CARD_FILE
 from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassification, mean_pool
 from xlt.model.spec import ModelSpec
 
-from .conftest import TEXTS
+from tests.finetune.helpers import TEXTS
 
 
 def test_mean_pool_ignores_padding() -> None:

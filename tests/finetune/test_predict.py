@@ -9,7 +9,7 @@ import torch
 from xlt.model.embed import length_sorted_batches
 from xlt.model.predict import predict_logits
 
-from .conftest import TEXTS
+from tests.finetune.helpers import TEXTS
 
 
 def one_by_one(model, tokenizer, texts: list[str], pairs: list[str] | None = None, max_length: int = 128):

@@ -13,7 +13,7 @@ from xlt.finetune.tasks import get_task
 from xlt.model.loader import load_encoder
 from xlt.model.spec import ModelSpec
 
-from .conftest import TEXTS
+from tests.finetune.helpers import TEXTS
 
 
 def test_peft_prompt_tuning_breaks_token_classification(tiny_model, tiny_tokenizer) -> None:

@@ -13,7 +13,7 @@ from xlt.finetune.strategies import STRATEGIES, make_strategy, parameter_counts
 from xlt.finetune.strategies.freeze import FreezeConfig
 from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
 
-from .conftest import TEXTS
+from tests.finetune.helpers import TEXTS
 
 EMB = "encoder.embeddings."
 LAYER = "encoder.encoder.layer.{}."

@@ -21,7 +21,7 @@ from xlt.model.loader import load_encoder
 from xlt.model.spec import ModelSpec
 from xlt.pretrain.language_adapter import train_language_adapter
 
-from .conftest import TEXTS
+from tests.finetune.helpers import TEXTS
 
 LABELS = {"classification": ["a", "b", "c"], "tagging": ["B-PER", "I-PER", "O"], "qa": []}
 

@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import COLOURS, THINGS
 
 from xlt.errors import ConfigError
 from xlt.finetune.config import TrainConfig
 from xlt.finetune.train import train
 from xlt.translate import TRANSLATORS, Translator
+
+from tests.helpers import COLOURS, THINGS
 
 
 class DictionaryTranslator(Translator):

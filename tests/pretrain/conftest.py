@@ -1,25 +1,10 @@
-"""Fixtures for the pretraining tests: tiny in-memory corpora and an objective context on the tiny model."""
+"""Fixtures for the pretraining tests: the tiny model's tokenizer, spec and MLM model, an objective context."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
-COLOURS = {"en": ["red", "blue"], "de": ["rot", "blau"], "fr": ["rouge", "bleu"]}
-THINGS = {"en": ["cat", "dog", "house", "car", "tree", "sun"], "de": ["katze", "hund", "haus", "auto", "baum", "sonne"],
-          "fr": ["chat", "chien", "maison", "voiture", "arbre", "soleil"]}
-
-MONO = {
-    "en": [f"the {c} {t}" for c in COLOURS["en"] for t in THINGS["en"]] + ["a big house", "the small car"],
-    "de": [f"die {c} {t}" for c in COLOURS["de"] for t in THINGS["de"]] + ["das haus", "der baum"],
-    "fr": [f"la {c} {t}" for c in COLOURS["fr"] for t in THINGS["fr"]] + ["le chat", "la lune"],
-}
-PAIRS = {
-    f"{lang}-en": [(f"{THINGS[lang][i]} {COLOURS[lang][i % 2]}", f"{THINGS['en'][i]} {COLOURS['en'][i % 2]}")
-                   for i in range(6)]
-    for lang in ("de", "fr")
-}
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import pytest
 from xlt.errors import ConfigError
 from xlt.pretrain import PretrainConfig, pretrain
 
-from .conftest import MONO
+from tests.pretrain.helpers import MONO
 
 
 def adapter_config(tmp_path: Path, tiny_model: Path, **extra) -> PretrainConfig:

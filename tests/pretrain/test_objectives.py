@@ -9,7 +9,7 @@ import torch
 
 from xlt.pretrain.objectives import OBJECTIVES
 
-from .conftest import MONO, PAIRS
+from tests.pretrain.helpers import MONO, PAIRS
 
 
 def _fixed_batch(name: str):

@@ -10,7 +10,7 @@ import pytest
 from xlt.pretrain import PretrainConfig, pretrain
 from xlt.pretrain.trainer import STATE_FILE
 
-from .conftest import MONO, PAIRS
+from tests.pretrain.helpers import MONO, PAIRS
 
 
 def write_corpus(root: Path) -> dict[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -147,19 +146,15 @@ def test_hf_backend_offline_gives_the_hub_message(cache, monkeypatch):
     assert len(cache) == 0
 
 
-@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium not installed (make apertium)")
+@pytest.mark.needs_apertium("eng-spa")
 def test_real_apertium_eng_spa(cache):
-    if "eng-spa" not in ApertiumTranslator("eng-spa").available_pairs():
-        pytest.skip("apertium-eng-spa not installed")
     out = translate_texts("apertium:eng-spa", ["The house is big.", "I like the cat."], cache=cache, progress=False)
     assert out == ["La casa es grande.", "Me gusta el gato."]
 
 
-@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium not installed (make apertium)")
+@pytest.mark.needs_apertium("eng-spa")
 def test_real_apertium_keeps_texts_without_a_full_stop_apart(cache):
     """One text per line was not enough: Apertium moved 'market' into the previous line's noun phrase."""
-    if "eng-spa" not in ApertiumTranslator("eng-spa").available_pairs():
-        pytest.skip("apertium-eng-spa not installed")
     texts = ["the new president", "market", "He said it.", "two\nlines"]
     together = translate_texts("apertium:eng-spa", texts, cache=cache, progress=False)
     alone = [ApertiumTranslator("eng-spa").translate_batch([text])[0] for text in texts]

@@ -16,7 +16,7 @@ from pathlib import Path
 import optuna
 import pytest
 
-from tune.postgres import postgres_server, server_binaries
+from tests.tune.postgres import postgres_server
 
 TRIALS = 4
 
@@ -67,10 +67,8 @@ def check_each_trial_recorded_once(study: optuna.Study, study_dir: Path) -> None
     assert len({t.user_attrs["worker"] for t in trials}) == 2, "both workers should have run trials"
 
 
+@pytest.mark.needs_postgres
 def test_two_workers_share_a_study_through_postgresql(tune_config):
-    if server_binaries() is None:
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not found: `make postgres` "
-                    "(apt-get install -y postgresql) installs them")
     with postgres_server() as url:
         study, study_dir = run_two_workers(tune_config, url)
         check_each_trial_recorded_once(study, study_dir)

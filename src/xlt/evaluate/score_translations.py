@@ -1,9 +1,19 @@
-"""Score an external system's translations: hypothesis file(s) against a reference file, line by line.
+r"""Score an external system's translations: hypothesis file(s) against a reference file, line by line.
 
 Same metrics, signatures and bootstrap intervals as a trained translation run (sacreBLEU BLEU and chrF,
 tokenizer from the target language). ``--source`` adds the copy-the-source baseline.
 
->>> score_translation_files(["out.es"], "ref.es", target_lang="spa")  # doctest: +SKIP
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "ref.es").write_text("El perro duerme.\nLa casa es grande.\n", encoding="utf-8")
+>>> _ = (folder / "out.es").write_text("El perro duerme.\nLa casa está grande.\n", encoding="utf-8")
+>>> _ = (folder / "src.en").write_text("The dog sleeps.\nThe house is big.\n", encoding="utf-8")
+>>> r = score_translation_files([folder / "out.es"], folder / "ref.es", target_lang="spa",
+...                             source=folder / "src.en", n_resamples=50, show=False)
+>>> {system: round(r["systems"][system]["languages"]["spa"]["bleu"], 2) for system in r["systems"]}
+{'out.es': 0.54, 'copy-source': 0.08}
+>>> sorted(p.name for p in (folder / "out.es-eval").iterdir())
+['metrics.json', 'report.html', 'report.md', 'report_scores.png']
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ finished :class:`FineTuned` state and add to the run folder and its report.
 ...                                      "source_languages": ["en"]}})
 >>> [step.__name__ for step in post_run_steps(config, ["en"])]
 []
->>> [step.__name__ for step in post_run_steps(config.with_overrides(["few_shot.languages=[de]"]), ["en"])]
+>>> [step.__name__ for step in post_run_steps(config.with_overrides(["few_shot={languages: [de]}"]), ["en"])]
 ['few_shot_curves']
 """
 

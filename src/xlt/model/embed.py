@@ -1,7 +1,7 @@
 """Sentence vectors from a frozen encoder, batched by length (for probes, baselines and head init).
 
 >>> from xlt.model.embed import length_sorted_batches
->>> [list(b) for b in length_sorted_batches([3, 1, 2, 5], 2)]
+>>> [b.tolist() for b in length_sorted_batches([3, 1, 2, 5], 2)]
 [[3, 0], [2, 1]]
 """
 

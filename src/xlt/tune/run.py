@@ -8,8 +8,8 @@ The study folder ``<output_dir>/<study>-tune/``::
     final/best, final/default   the best and the default config trained and scored on every language
     study.json, report.md, report.html, plot_*.png
 
->>> from xlt.tune.settings import load_tune_config                    # doctest: +SKIP
->>> tune(load_tune_config("examples/tune_emoji_groups.yaml"), 20)     # doctest: +SKIP
+>>> from xlt.tune.settings import load_tune_config
+>>> tune(load_tune_config("examples/tune_emoji_groups.yaml"), 20)  # 20 training runs  # doctest: +SKIP
 """
 
 from __future__ import annotations
