@@ -21,7 +21,7 @@ demo: install
 
 test: install postgres apertium
 	$(BIN)/ruff check src tests bench
-	$(BIN)/pytest
+	$(BIN)/pytest --run-slow
 
 lint: install
 	$(BIN)/ruff check src tests bench
