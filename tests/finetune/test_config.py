@@ -254,3 +254,9 @@ def test_an_unknown_translator_fails_when_the_config_is_read(config: TrainConfig
     with pytest.raises(ConfigError, match=r"translate.test.de: .*unknown translator 'google:de-en'; known backends: "
                                           r"apertium:<pair>, hf:<model>"):
         config.with_overrides(["translate.test={de: 'google:de-en'}"])
+
+
+def test_an_unknown_baseline_fails_when_the_config_is_read(config: TrainConfig) -> None:
+    with pytest.raises(ConfigError, match=r"evaluation.baselines: task 'classification' has no baseline "
+                                          r"'majority-tag'; its baselines: lexical, frozen-encoder"):
+        config.with_overrides(["evaluation.baselines=[lexical, majority-tag]"])

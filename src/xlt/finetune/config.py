@@ -154,6 +154,16 @@ class TrainConfig(YamlConfig):
         return self
 
     @model_validator(mode="after")
+    def _task_has_the_baselines(self) -> TrainConfig:
+        known = TASKS[self.task].baselines
+        unknown = [name for name in self.evaluation.baselines or [] if name not in known]
+        if unknown:
+            raise field_error("TrainConfig", ("evaluation", "baselines"),
+                              f"task {self.task!r} has no baseline {', '.join(map(repr, unknown))}; "
+                              f"its baselines: {', '.join(known) or 'none'}", self.evaluation.baselines)
+        return self
+
+    @model_validator(mode="after")
     def _zero_shot_unless_asked(self) -> TrainConfig:
         sources, dev = self.data.source_languages, self.data.dev_languages
         if dev and sources and set(dev) - set(sources) and not self.training.select_on_target:
