@@ -9,11 +9,11 @@ from pathlib import Path
 from xlt.errors import ModelError
 from xlt.finetune.save import DELTA_FILE, DELTA_WEIGHTS, save_model
 from xlt.finetune.strategies import make_strategy
-from xlt.finetune.tasks import get_task
+from xlt.finetune.tasks import deployable_tasks, get_task
 from xlt.model.card import ModelCard
 from xlt.model.load_variant import load_variant
 from xlt.model.loader import load_encoder, load_tokenizer
-from xlt.model.saved import SavedModel, spec_of
+from xlt.model.saved import DEFAULT_TASK, SavedModel, spec_of
 from xlt.model.variant import read_variant
 
 
@@ -23,13 +23,17 @@ def load_saved(path: str | Path) -> SavedModel:
 
     path = Path(path)
     if (variant := read_variant(path)) is not None:  # exported: ONNX, TorchScript, dropped layers
+        task = (ModelCard.read(path) or ModelCard()).task or DEFAULT_TASK
+        if not get_task(task).deployable:
+            raise ModelError(f"{path}: a {task!r} variant; variants run for the deployable tasks "
+                             f"({', '.join(deployable_tasks())})")
         return load_variant(path, variant)
     if (path / DELTA_FILE).is_file():
         return _load_delta(path)
     if not (path / "config.json").is_file():
         raise ModelError(f"{path} is not a model folder (no config.json)")
     card = ModelCard.read(path) or ModelCard()
-    task = get_task(card.task or "classification", card.task_options)
+    task = get_task(card.task or DEFAULT_TASK, card.task_options)
     model = task.load_model(path)
     return SavedModel(model.eval(), AutoTokenizer.from_pretrained(path), spec_of(str(path), card), card)
 
@@ -44,7 +48,7 @@ def _load_delta(path: Path) -> SavedModel:
     if card is None:
         raise ModelError(f"{path}: a delta folder without its model card ({DELTA_FILE} but no xlt_model.json)")
     spec = spec_of(delta["base_model"], card)
-    task = get_task(card.task or "classification", card.task_options)
+    task = get_task(card.task or DEFAULT_TASK, card.task_options)
     task.use_labels(delta["labels"])
     strategy = make_strategy(delta["strategy"])
     model = strategy.build(task.build_model(load_encoder(spec), delta["labels"]))

@@ -18,7 +18,5 @@ def load_variant(path: Path, card: VariantCard) -> SavedModel:
     if not runtime.is_file():
         raise ModelError(f"{path} is a {card.format} variant but {runtime.name} is missing")
     xlt_card = ModelCard.read(path) or ModelCard()
-    if (xlt_card.task or "classification") != "classification":
-        raise ModelError(f"{path}: only classification variants can be run so far (task {xlt_card.task!r})")
     model = RUNTIMES[card.format].load(path, runtime, AutoConfig.from_pretrained(path))
     return SavedModel(model, AutoTokenizer.from_pretrained(path), spec_of(str(path), xlt_card), xlt_card)

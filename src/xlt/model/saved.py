@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from xlt.model.card import ModelCard
 from xlt.model.spec import ModelSpec
 
+#: the task of a model folder whose card names none (a stock transformers sequence classifier)
+DEFAULT_TASK = "classification"
+
 
 @dataclass
 class SavedModel:
@@ -19,7 +22,7 @@ class SavedModel:
     @property
     def task(self) -> str:
         """The task name the card records (a folder without one: a classifier)."""
-        return self.card.task or "classification"
+        return self.card.task or DEFAULT_TASK
 
     @property
     def source_languages(self) -> list[str]:
