@@ -166,3 +166,21 @@ def test_predict_non_utf8_input_names_the_file_and_line(tmp_path, no_loading):
     assert line == "error: <stdin>:2: not UTF-8: byte 0xe4; give the texts as UTF-8"
     line = one_error_line(runner.invoke(app, ["predict", str(tmp_path / "run"), "--input", str(tmp_path / "no.txt")]))
     assert line == f"error: {tmp_path / 'no.txt'}: file not found"
+
+
+@pytest.mark.parametrize(("args", "extra", "module"), [
+    (["serve", "{model}"], "serve", "fastapi"),
+    (["tune", "{config}"], "tune", "optuna"),
+    (["export", "{model}", "--format", "onnx"], "export", "onnxruntime"),
+])
+def test_a_command_without_its_extra_names_the_pip_install(args, extra, module, tiny_model, tmp_path, monkeypatch):
+    """The core install has no serving, export or tuning packages: the command says which extra to install."""
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == module else find_spec(name, *a))
+    config = tmp_path / "c.yaml"
+    config.write_text("name: x\n")
+    result = runner.invoke(app, [a.format(model=tiny_model, config=config) for a in args])
+    assert result.exit_code == 2, result.output
+    assert f"pip install 'xlt[{extra}]'" in result.output and module in result.output

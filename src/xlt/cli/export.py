@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from xlt.cli.common import console, friendly_errors, setup_logging
+from xlt.extras import require
 
 
 @friendly_errors
@@ -30,6 +31,8 @@ def export(
     Classification models only so far. The variant folder is served by [bold]xlt serve[/] and scored by
     [bold]xlt evaluate VARIANT --data ... --speed[/].
     """
+    if format_ == "onnx":
+        require("export")
     from xlt.deploy.export import export_variant
 
     setup_logging(verbose)

@@ -10,6 +10,7 @@ import typer
 
 from xlt.cli.common import friendly_errors
 from xlt.errors import ConfigError, DataError
+from xlt.extras import require
 
 STDIN = "<stdin>"
 
@@ -54,6 +55,7 @@ def predict(
         raise ConfigError("give either a model folder or --server URL")
     texts = _read_texts(text, input_file)
     if server:
+        require("serve", "httpx")
         from xlt.client import XltClient
 
         with XltClient(server) as client:

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from xlt.cli.common import friendly_errors
+from xlt.extras import require
 
 
 @friendly_errors
@@ -29,6 +30,7 @@ def serve(
 
     Set XLT_API_TOKEN to require 'Authorization: Bearer <token>' on /v1/*. Logs are JSON lines on stderr.
     """
+    require("serve")
     from xlt.deploy.serve.run import run_server
     from xlt.deploy.serve.settings import ServeSettings
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from xlt.cli.common import console, friendly_errors, setup_logging
+from xlt.extras import require
 
 SET_HELP = "override one field of the training part, e.g. --set data.pool.limit=300 (repeatable)"
 
@@ -36,6 +37,7 @@ def tune(
     The objective is the best source-language dev score; target languages are scored only by the two
     final runs (best and default config), never during the search.
     """
+    require("tune")
     from xlt.tune import load_tune_config
     from xlt.tune import tune as run_tune
 

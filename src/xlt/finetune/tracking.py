@@ -30,7 +30,7 @@ def check_report_to(names: Sequence[str]) -> None:
     for name in names:
         module = KNOWN.get(name)
         if module and importlib.util.find_spec(module) is None:
-            raise ConfigError(f"training.report_to: {name!r} needs the {module!r} package; "
+            raise ConfigError(f"training.report_to: {name!r} needs the {module!r} package: "
                               f"pip install 'xlt[track]' (or pip install {module})")
 
 
