@@ -14,13 +14,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from xlt.errors import ConfigError
+
+
+def _whole_steps(value: float) -> float:
+    if value >= 1 and value != int(value):
+        raise ValueError(f"a fraction of the steps (below 1) or a whole number of steps, not {value}")
+    return value
+
+
+#: ``warmup:`` of a training section: a fraction of the steps (below 1) or a whole number of steps
+Warmup = Annotated[float, Field(ge=0), AfterValidator(_whole_steps)]
 
 C = TypeVar("C", bound="YamlConfig")
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, ValidationInfo, field_validator, model_validator
 
-from xlt.config_file import YamlConfig, field_error
+from xlt.config_file import Warmup, YamlConfig, field_error
 from xlt.corpus.config import DataConfig
 from xlt.errors import ConfigError
 from xlt.finetune.strategies import STRATEGIES
@@ -50,7 +50,7 @@ class TrainingSettings(BaseModel):
     learning_rate: float = Field(5e-5, gt=0, lt=1)
     batch_size: int = Field(32, ge=1)
     gradient_accumulation: int = Field(1, ge=1)
-    warmup: float = Field(0.1, ge=0)  # fraction of the steps (below 1) or a whole number of steps
+    warmup: Warmup = 0.1
     weight_decay: float = Field(0.01, ge=0)
     dropout: float | None = Field(None, ge=0, lt=1)  # classifier dropout; None: the encoder's hidden dropout
     label_smoothing: float = Field(0.0, ge=0, lt=1)
@@ -64,13 +64,6 @@ class TrainingSettings(BaseModel):
     eval_batch_size: int = Field(64, ge=1)
     max_steps: int = Field(-1, ge=-1)  # stop after this many steps (tests, quick looks); -1: train by epochs
     report_to: list[str] = Field(default_factory=list)  # transformers trackers: tensorboard, mlflow (copies)
-
-    @field_validator("warmup")
-    @classmethod
-    def _whole_steps(cls, value: float) -> float:
-        if value >= 1 and value != int(value):
-            raise ValueError(f"a fraction of the steps (below 1) or a whole number of steps, not {value}")
-        return value
 
     @field_validator("max_steps")
     @classmethod

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from xlt.config_file import YamlConfig
+from xlt.config_file import Warmup, YamlConfig
 from xlt.model.spec import ModelSpec
 from xlt.pretrain.objectives import OBJECTIVES
 
@@ -71,7 +71,7 @@ class PretrainSettings(BaseModel):
 
     max_steps: int = Field(1000, ge=1)  # the data is an endless stream: steps, not epochs, end training
     learning_rate: float = Field(2e-5, gt=0, lt=1)
-    warmup: float = Field(0.06, ge=0)  # fraction of the steps (below 1) or a whole number of steps
+    warmup: Warmup = 0.06
     weight_decay: float = Field(0.01, ge=0)
     batch_size: int = Field(16, ge=1)  # per objective
     gradient_accumulation: int = Field(1, ge=1)
@@ -83,13 +83,6 @@ class PretrainSettings(BaseModel):
     seed: int = Field(0, ge=0)  # numpy's generators take no negative seed
     save_steps: int = Field(200, ge=1)
     logging_steps: int = Field(10, ge=1)
-
-    @field_validator("warmup")
-    @classmethod
-    def _whole_steps(cls, value: float) -> float:
-        if value >= 1 and value != int(value):
-            raise ValueError(f"a fraction of the steps (below 1) or a whole number of steps, not {value}")
-        return value
 
 
 class LanguageAdapterSettings(BaseModel):
