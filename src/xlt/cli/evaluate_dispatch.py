@@ -15,7 +15,8 @@ TASKS = ("retrieval", "translation")
 def evaluate_command(run_or_model: str | None, data: str | None, *, languages: list[str] | None, baselines: bool,
                      output: Path | None, task: str | None, prefix: str | None, limit: int | None,
                      speed: bool = False, hypotheses: list[Path] | None = None, references: Path | None = None,
-                     target_lang: str | None = None, source: Path | None = None) -> None:
+                     target_lang: str | None = None, source: Path | None = None,
+                     label_map: list[str] | None = None) -> None:
     """Run the evaluation ``xlt evaluate`` asked for; options of the other kind are a :class:`ConfigError`."""
     if task is not None and task not in TASKS:
         raise ConfigError(f"--task {task!r}: xlt evaluate takes --task retrieval, --task translation, or no --task "
@@ -42,9 +43,16 @@ def evaluate_command(run_or_model: str | None, data: str | None, *, languages: l
         raise ConfigError("--prefix and --limit are options of --task retrieval; a saved model keeps its prefix")
     if target_lang is not None:
         raise ConfigError("--target-lang is an option of --task retrieval and --task translation")
-    if not Path(run_or_model).exists():
-        raise ConfigError(f"{run_or_model}: no such run or model folder (a built-in model name needs "
-                          "--task retrieval; fine-tune it first with xlt train)")
+    if run_or_model.startswith("builtin:"):
+        raise ConfigError(f"{run_or_model} is an encoder without a task head: --task retrieval scores its sentence "
+                          "vectors; fine-tune it first with xlt train")
+    mapping = {}
+    for item in label_map or []:
+        gold, sep, model_label = item.partition("=")
+        if not sep or not gold or not model_label:
+            raise ConfigError(f"--label-map {item!r}: expected GOLD=MODEL_LABEL, e.g. --label-map positive=POS")
+        mapping[gold] = model_label
     from xlt.finetune.evaluate_saved import evaluate_saved
 
-    evaluate_saved(run_or_model, data, languages=languages, baselines=baselines, output=output, speed=speed)
+    evaluate_saved(run_or_model, data, languages=languages, baselines=baselines, output=output, speed=speed,
+                   label_map=mapping or None)

@@ -79,9 +79,14 @@ def evaluate(
                                "e5: 'query: '; --prefix '' for none)"),
     limit: int = typer.Option(None, "--limit", help="retrieval: first N pairs per language"),
     speed: bool = typer.Option(False, "--speed", help="also time it: texts/s, latency, size (speed.json)"),
+    label_map: list[str] = typer.Option(None, "--label-map", help="GOLD=MODEL_LABEL: the data's label GOLD is the "
+                                        "model's MODEL_LABEL (a stock model with other label names; repeatable)"),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Score a trained model on every language of --data in one pass: metrics JSON and report.
+
+    Any model folder or hub id of a sequence-classification, token-classification or question-answering
+    class works too, also one xlt did not train: xlt evaluate ./my-classifier --data ... --label-map pos=POSITIVE
 
     Or bitext retrieval of any model: xlt evaluate builtin:multilingual-e5-small --task retrieval --data tatoeba
     Or translation files: xlt evaluate --task translation --hypotheses OUT --references REF --target-lang es
@@ -91,7 +96,7 @@ def evaluate(
     setup_logging(verbose)
     evaluate_command(run_or_model, data, languages=languages or None, baselines=baselines, output=output,
                      task=task, prefix=prefix, limit=limit, speed=speed, hypotheses=hypotheses,
-                     references=references, target_lang=target_lang, source=source)
+                     references=references, target_lang=target_lang, source=source, label_map=label_map)
 
 
 @app.command("translate")

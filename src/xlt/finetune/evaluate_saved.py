@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from xlt.corpus.spec import DataSpec
-from xlt.errors import ConfigError
+from xlt.errors import ConfigError, DataError
 from xlt.evaluate.run_evaluation import evaluate_languages, fit_baselines
 from xlt.evaluate.speed import speed_report
 from xlt.finetune.config import TrainConfig
@@ -21,13 +21,15 @@ from xlt.run_folder import RunFolder, RunInfo
 
 def evaluate_saved(run_or_model: str | Path, data: str | DataSpec | None, *, languages: list[str] | None = None,
                    baselines: bool = False, output: str | Path | None = None, seed: int = 0,
-                   test=None, speed: bool = False) -> dict:
+                   test=None, speed: bool = False, label_map: dict[str, str] | None = None) -> dict:
     """Evaluate ``run_or_model`` on ``data``; write metrics, predictions and report to ``output``.
 
     ``output`` defaults to ``<run>/eval-<data name>`` for a run and ``<model>-eval`` for a model.
     Baselines need the run's own training data, so they are only available for run folders.
     ``test`` (a loaded Dataset) replaces ``data``; ``speed`` adds texts/s, latency and size (``speed.json``),
-    e.g. to compare exported variants (``xlt export``).
+    e.g. to compare exported variants (``xlt export``). ``run_or_model`` may be any transformers folder or hub
+    id of a task's model class that xlt did not train; ``label_map`` (gold label -> the model's label) renames
+    the data's labels where the two name them differently.
     """
     run = RunFolder.find(run_or_model)
     model_dir = run.model if run else Path(run_or_model)
@@ -36,6 +38,13 @@ def evaluate_saved(run_or_model: str | Path, data: str | DataSpec | None, *, lan
     task.use_labels(list(saved.model.config.id2label.values()))
     spec = DataSpec.parse(data, **({"languages": languages} if languages else {})) if test is None else None
     test = spec.load() if test is None else test
+    if label_map:
+        test = task.rename_labels(test, label_map)
+    try:
+        task.check_labels(test, task.saved_labels(saved.model), "test", source=spec.path if spec else None)
+    except DataError as err:
+        raise DataError(f"{err.message}; the model's labels are {task.saved_labels(saved.model)}: map the data's "
+                        "labels onto them with --label-map GOLD=MODEL_LABEL", path=err.path, field=err.field) from None
     target = Path(output) if output else (run.root / "eval" if run else model_dir.with_name(model_dir.name + "-eval"))
 
     fitted: dict = {}

@@ -21,7 +21,7 @@ def load_saved(path: str | Path) -> SavedModel:
     """The model, its tokenizer and its card (prefix, max length, task, source languages)."""
     from transformers import AutoTokenizer
 
-    path = Path(path)
+    path = _local_folder(path)
     if (variant := read_variant(path)) is not None:  # exported: ONNX, TorchScript, dropped layers
         task = (ModelCard.read(path) or ModelCard()).task or DEFAULT_TASK
         if not get_task(task).deployable:
@@ -36,6 +36,20 @@ def load_saved(path: str | Path) -> SavedModel:
     task = get_task(card.task or DEFAULT_TASK, card.task_options)
     model = task.load_model(path)
     return SavedModel(model.eval(), AutoTokenizer.from_pretrained(path), spec_of(str(path), card), card)
+
+
+def _local_folder(path: str | Path) -> Path:
+    """``path`` itself, or for a hub id (``owner/name``) that is no local folder, the hub snapshot's folder."""
+    local = Path(path)
+    if local.exists() or str(path).startswith((".", "/")) or str(path).count("/") != 1:
+        return local
+    from huggingface_hub import snapshot_download  # the hub client: only for hub ids
+    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
+
+    try:
+        return Path(snapshot_download(str(path)))
+    except (LocalEntryNotFoundError, HfHubHTTPError, OSError) as err:
+        raise ModelError(f"{path}: no such folder, and the hub has no model by that id ({err})") from None
 
 
 def _load_delta(path: Path) -> SavedModel:

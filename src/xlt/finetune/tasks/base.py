@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 import numpy as np
 from datasets import Dataset
 
+from xlt.errors import ConfigError
 from xlt.finetune.head_init import init_head_from_probe
 from xlt.model.spec import ModelSpec
 
@@ -58,6 +59,11 @@ class Task:
     def saved_labels(self, model) -> list[str]:
         """The label set a trained model of this task carries (empty for tasks without classes)."""
         return [model.config.id2label[i] for i in range(len(model.config.id2label))]
+
+    def rename_labels(self, ds: Dataset, mapping: dict[str, str]) -> Dataset:
+        """``ds`` with its gold labels renamed by ``mapping`` (gold name -> the model's name), to score a model
+        whose label names differ from the data's (``xlt evaluate MODEL --label-map gold=model_label``)."""
+        raise ConfigError(f"task {self.name!r} has no label names to map")
 
     def few_shot_classes(self, row: dict) -> set[str]:
         """The classes an example counts for when drawing k examples per class (default: one class)."""

@@ -43,6 +43,9 @@ class ClassificationTask(Task):
     def model_inputs(self, ds: Dataset, spec: ModelSpec) -> tuple[list[str], list[str] | None]:
         return input_texts(ds, spec)
 
+    def rename_labels(self, ds: Dataset, mapping: dict[str, str]) -> Dataset:
+        return ds.map(lambda row: {"label": mapping.get(row["label"], row["label"])}, desc="renaming labels")
+
     def few_shot_classes(self, row: dict) -> set[str]:
         return {str(row["label"])}
 

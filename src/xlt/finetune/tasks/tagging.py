@@ -37,6 +37,9 @@ class TaggingTask(Task):
     layout = "tagging"
     auto_model_class = "AutoModelForTokenClassification"
 
+    def rename_labels(self, ds: Dataset, mapping: dict[str, str]) -> Dataset:
+        return ds.map(lambda row: {"tags": [mapping.get(t, t) for t in row["tags"]]}, desc="renaming tags")
+
     def few_shot_classes(self, row: dict) -> set[str]:
         """The entity types (or POS tags) of the sentence."""
         return {t.split("-", 1)[1] if t[:2] in ("B-", "I-") else t for t in row["tags"]} - {"O"}
