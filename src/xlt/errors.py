@@ -14,16 +14,23 @@ class DataError(XltError, ValueError):
 
     >>> print(DataError("empty text", path="de.tsv", line=12, field="text"))
     de.tsv:12: field 'text': empty text
+
+    Data that has rows but no lines (Parquet, a saved or in-memory data set) names the 1-based ``row``:
+
+    >>> print(DataError("empty value", path="data.parquet", row=7, field="text"))
+    data.parquet: row 7: field 'text': empty value
     """
 
     def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None,
-                 field: str | None = None) -> None:
-        self.message, self.path, self.line, self.field = message, path, line, field
+                 field: str | None = None, row: int | None = None) -> None:
+        self.message, self.path, self.line, self.field, self.row = message, path, line, field, row
         where = ""
         if path is not None:
             where = f"{path}:{line}: " if line is not None else f"{path}: "
         elif line is not None:
             where = f"line {line}: "
+        if row is not None:
+            where += f"row {row}: "
         if field is not None:
             where += f"field {field!r}: "
         super().__init__(where + message)

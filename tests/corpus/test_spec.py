@@ -46,7 +46,7 @@ def test_parse_yaml_relative_to_file(tmp_path):
 
 @pytest.mark.parametrize("text,match", [
     ("builtin:flags", "unknown built-in"),
-    ("parquet:x.parquet", "cannot read the data spec"),
+    ("feather:x.feather", "cannot read the data spec"),
     ("nonsense", "cannot read the data spec"),
     ("sib200", "needs a path"),
     ("tsv:", "needs a path"),

@@ -7,6 +7,9 @@ each be a list of specs (files whose paths do not share one ``{lang}`` pattern):
 (the same language may come from several files; an id may not repeat), test parts must give distinct
 ``lang`` values, so two test sets of one language need a spec ``name`` (e.g. ``name: zh-gsd``). Every
 spec must be of one task (classification, tagging or qa); splitting and the leakage check use ``id`` only.
+In Python a spec may also be a ``datasets.Dataset`` or a pandas ``DataFrame`` (a ``memory`` spec, see
+:class:`DataSpec`; its ``lang`` column, if any, gives the languages; for ``columns`` or ``languages`` give
+``DataSpec(format="memory", data=..., columns=...)``).
 
 >>> cfg = DataConfig(pool="builtin:emoji-groups", source_languages=["en"], target_languages=["de"])
 >>> parts = cfg.load()
@@ -99,11 +102,11 @@ class DataConfig(BaseModel):
             specs = []
             for i, v in enumerate(value):
                 try:
-                    specs.append(DataSpec.parse(v) if isinstance(v, str) else v)
+                    specs.append(DataSpec.parse(v) if isinstance(v, str) else _in_memory(v))
                 except ConfigError as err:  # named by its place in the list: data.test.1
                     raise field_error(cls.__name__, (i,), str(err), v) from None
             return specs
-        return DataSpec.parse(value) if isinstance(value, str) else value
+        return DataSpec.parse(value) if isinstance(value, str) else _in_memory(value)
 
     @model_validator(mode="after")
     def _one_source(self) -> DataConfig:
@@ -202,6 +205,13 @@ class DataConfig(BaseModel):
         if self._manifest is None:
             raise ConfigError("call DataConfig.load() before split_manifest()")
         return self._manifest
+
+
+def _in_memory(value: Any) -> Any:
+    """A ``datasets.Dataset`` or pandas ``DataFrame`` given in Python as a ``memory`` spec; else ``value``."""
+    if isinstance(value, datasets.Dataset) or type(value).__name__ == "DataFrame":
+        return DataSpec(format="memory", data=value)
+    return value
 
 
 def _load_all(specs: list[DataSpec], split: str) -> datasets.Dataset:

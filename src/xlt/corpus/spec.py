@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import datasets
-from pydantic import BaseModel, ConfigDict, PositiveInt, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
 
 from xlt.config_file import describe_validation_error, field_error, read_yaml
 from xlt.corpus.paths import LANG_PLACEHOLDER, expand_env, language_files
@@ -23,6 +23,7 @@ from xlt.corpus.readers import BUILTINS, READERS, FileReader
 from xlt.corpus.readers.builtin import builtin_languages, load_builtin
 from xlt.corpus.readers.conllu import TagColumn
 from xlt.corpus.readers.presets import PRESETS
+from xlt.corpus.readers.records import RECORD_FORMATS, describe, read_disk, read_hf, read_memory, read_parquet
 from xlt.corpus.readers.squad import DuplicateIds
 from xlt.corpus.readers.table import TABLE_FORMATS, ColumnRef, Columns, read_table
 from xlt.corpus.schema import DEFAULT_LAYOUT, LANG
@@ -33,12 +34,12 @@ BUILTIN_PREFIX = "builtin:"
 
 def known_formats() -> tuple[str, ...]:
     """Every data format a spec can name: tables, presets, built-in sets and the registered file readers."""
-    return (*TABLE_FORMATS, *PRESETS, *(BUILTIN_PREFIX + name for name in BUILTINS), *READERS)
+    return (*TABLE_FORMATS, *RECORD_FORMATS, *PRESETS, *(BUILTIN_PREFIX + name for name in BUILTINS), *READERS)
 
 
 def suffix_formats() -> dict[str, str]:
     """File suffix -> the format a path with that suffix is read in."""
-    return {**{f".{f}": f for f in TABLE_FORMATS},
+    return {**{f".{f}": f for f in TABLE_FORMATS}, ".parquet": "parquet",
             **{suffix: name for name, reader in READERS.items() for suffix in reader.suffixes}}
 
 
@@ -62,6 +63,13 @@ class DataSpec(BaseModel):
     - ``"spec.yaml"``: a YAML mapping of the fields below; a relative ``path`` in it is relative to the YAML.
     - a mapping of the fields, e.g. ``{"format": "jsonl", "path": "x.jsonl", "languages": ["en"]}``; without
       ``format``, the ``path`` suffix gives it as for a plain path (``{"path": "x.tsv", "columns": ...}``).
+
+    - ``"parquet:PATH"`` (or a ``.parquet`` path), ``"disk:FOLDER[@split]"`` (``arrow:`` is the same: a
+      ``save_to_disk`` folder), ``"hf:owner/name[:config]@split"`` (``datasets.load_dataset``; a local
+      folder of data files too: ``hf:/data/mine@train``): classification rows with ``columns``/``lang_column``.
+    - in Python only: ``DataSpec(format="memory", data=frame_or_dataset, ...)`` (or the object itself where a
+      :class:`~xlt.corpus.config.DataConfig` takes a spec); ``data`` is left out of dumps, where ``path``
+      holds a placeholder such as ``<in-memory DataFrame: 100 rows>``.
 
     Fields: ``format``; ``path`` (``$XLT_DATA``, ``${XLT_DATA}`` and ``~`` are expanded when loading;
     ``{lang}`` is filled from ``languages``, or from every existing file when ``languages`` is omitted);
@@ -104,6 +112,7 @@ class DataSpec(BaseModel):
     repair_offsets: bool | None = None
     allow_unanswered: bool | None = None
     duplicate_ids: DuplicateIds | None = None
+    data: Any = Field(default=None, exclude=True)  # format memory: a Dataset or DataFrame (not in dumps)
 
     @field_validator("format")
     @classmethod
@@ -116,6 +125,8 @@ class DataSpec(BaseModel):
     @classmethod
     def _format_from_suffix(cls, data: Any) -> Any:
         """A mapping without ``format`` takes it from the path's suffix, as a plain path does."""
+        if isinstance(data, Mapping) and "format" not in data and data.get("data") is not None:
+            return {**data, "format": "memory"}
         if not isinstance(data, Mapping) or "format" in data or not isinstance(data.get("path"), str):
             return data
         suffix = Path(data["path"]).suffix.lower()
@@ -141,6 +152,13 @@ class DataSpec(BaseModel):
             if LANG_PLACEHOLDER not in self.name and self.languages is not None and len(self.languages) > 1:
                 raise ValueError(f"name {self.name!r} would give {len(self.languages)} languages one name; put "
                                  f"{LANG_PLACEHOLDER} in it (e.g. '{LANG_PLACEHOLDER}-pud') or give one language")
+        if (self.data is not None) != (self.format == "memory"):
+            raise ValueError("data (an in-memory Dataset or DataFrame given in Python) goes with format memory"
+                             if self.data is not None else
+                             f"a memory spec ({self.path or 'no data'}) needs its data object, given in Python; "
+                             "a config file cannot hold one, so name a file instead (e.g. parquet:PATH)")
+        if self.format == "memory" and self.path is None:
+            self.path = describe(self.data)
         reader = READERS.get(self.format)
         for option in READER_OPTIONS:
             if getattr(self, option) is not None and (reader is None or option not in reader.options):
@@ -158,6 +176,11 @@ class DataSpec(BaseModel):
             if unknown:
                 raise ValueError(f"{self.format} has no language {unknown}; it has "
                                  f"{list(builtin_languages(self.builtin_name))}")
+        elif self.format in RECORD_FORMATS:
+            if self.header is not None or self.names is not None:
+                raise ValueError(f"header and names are options of csv/tsv, not of {self.format}")
+            if self.path is None:
+                raise ValueError(f"format {self.format} needs a path, e.g. '{self.format}:data/train@train'")
         elif self.format in PRESETS:
             if given:
                 raise ValueError(f"the {self.format} preset fixes the file layout; drop {given}")
@@ -202,6 +225,8 @@ class DataSpec(BaseModel):
         """
         if isinstance(spec, DataSpec):
             fields = spec.model_dump(exclude_unset=True)
+            if spec.data is not None:
+                fields["data"] = spec.data
         elif isinstance(spec, Mapping):
             fields = dict(spec)
         else:
@@ -242,6 +267,8 @@ class DataSpec(BaseModel):
         reader = READERS.get(self.format)
         if reader is not None:
             return self._load_files(reader)
+        if self.format in RECORD_FORMATS:
+            return self._load_records()
         if self.is_builtin:
             return load_builtin(self.builtin_name, languages=self.languages, limit=self.limit)
         preset = PRESETS.get(self.format)
@@ -269,6 +296,43 @@ class DataSpec(BaseModel):
         raise ConfigError(f"{template}: say which language the file is in: a {LANG_PLACEHOLDER} placeholder "
                           "in the path, a language column (lang_column), or exactly one entry in languages")
 
+    def _load_records(self) -> datasets.Dataset:
+        """Read Parquet, a saved or hub data set, or an in-memory object, with the table column mapping."""
+        columns = self.columns or Columns()
+        lang_column = self.lang_column if self.lang_column is not None else columns.lang
+        if lang_column is None and self.format == "memory" and self.languages is None \
+                and LANG in getattr(self.data, "column_names", getattr(self.data, "columns", ())):
+            lang_column = LANG  # an in-memory table with a lang column needs no more
+        if lang_column is not None:
+            columns = columns.model_copy(update={"lang": lang_column})
+        read = {"parquet": read_parquet, "disk": read_disk, "arrow": read_disk, "hf": read_hf}.get(self.format)
+
+        def one(where: Any, lang: str | None) -> datasets.Dataset:
+            options = {"columns": columns, "limit": self.limit}
+            options.update({"lang": lang} if lang is not None else {"languages": self.languages})
+            return read_memory(self.data, **options) if read is None else read(where, **options)
+
+        template = expand_env(self.path or "") if read is not None else ""
+        if LANG_PLACEHOLDER in template:
+            if lang_column is not None:
+                raise ConfigError(f"{template}: give the language by {LANG_PLACEHOLDER} in the path or by a "
+                                  "language column, not both")
+            if self.format == "parquet":
+                files: dict[str, Any] = dict(language_files(template, self.languages))
+            elif self.languages is None:
+                raise ConfigError(f"{template}: a {self.format} path with {LANG_PLACEHOLDER} needs languages")
+            else:
+                files = {lang: template.replace(LANG_PLACEHOLDER, lang) for lang in self.languages}
+            parts = [one(where, lang) for lang, where in files.items()]
+            return parts[0] if len(parts) == 1 else datasets.concatenate_datasets(parts)
+        where = template if read is not None else self.data
+        if lang_column is not None:
+            return one(where, None)
+        if self.languages is not None and len(self.languages) == 1:
+            return one(where, self.languages[0])
+        raise ConfigError(f"{self.path}: say which language the data is in: a {LANG_PLACEHOLDER} placeholder "
+                          "in the path, a language column (lang_column), or exactly one entry in languages")
+
     def _load_files(self, reader: FileReader) -> datasets.Dataset:
         """Read with a one-language-per-file reader (tagging and QA formats)."""
         options = {name: getattr(self, name) for name in reader.options if getattr(self, name) is not None}
@@ -291,7 +355,7 @@ def _parse_string(text: str) -> dict[str, Any]:
     if sep and head == BUILTIN_PREFIX.rstrip(":"):
         raise ConfigError(f"unknown built-in data set {text!r}; use one of "
                           f"{[f for f in known_formats() if f.startswith(BUILTIN_PREFIX)]}")
-    if sep and head in (*TABLE_FORMATS, *PRESETS, *READERS):
+    if sep and head in (*TABLE_FORMATS, *RECORD_FORMATS, *PRESETS, *READERS):
         return {"format": head, **({"path": rest} if rest else {})}
     if text in PRESETS:
         return {"format": text}
@@ -302,7 +366,8 @@ def _parse_string(text: str) -> dict[str, Any]:
         return {"format": suffix_formats()[suffix], "path": text}
     raise ConfigError(
         f"cannot read the data spec {text!r}; use FORMAT:PATH (FORMAT one of "
-        f"{[*TABLE_FORMATS, *PRESETS, *READERS]}), a .jsonl/.csv/.tsv/.conllu/.iob2 path, a .yaml spec file, "
+        f"{[*TABLE_FORMATS, *RECORD_FORMATS[:-1], *PRESETS, *READERS]}), "
+        "a .jsonl/.csv/.tsv/.parquet/.conllu/.iob2 path, a .yaml spec file, "
         f"{sorted(PRESETS)[:2]} alone, or "
         f"{[f for f in known_formats() if f.startswith(BUILTIN_PREFIX)]}")
 

@@ -1,6 +1,7 @@
 """Readers: each turns one file format family into a corpus schema (see :mod:`xlt.corpus.schema`).
 
-Table formats (JSONL/CSV/TSV and the presets) give classification data; the file readers in
+Table formats (JSONL/CSV/TSV and the presets) and the row formats in :data:`RECORD_FORMATS` (Parquet,
+``save_to_disk`` folders, ``load_dataset`` data sets, in-memory tables) give classification data; the file readers in
 :data:`READERS` give tagging data (CoNLL-U, IOB2, CoNLL-2002, token TSV) or QA data (SQuAD JSON).
 
 >>> from xlt.corpus.readers import PRESETS, READERS, TABLE_FORMATS
@@ -22,8 +23,9 @@ from xlt.corpus.readers.iob2 import check_iob2, read_iob2
 from xlt.corpus.readers.parallel import ParallelSpec, read_ntrex, read_parallel, read_pud, read_tatoeba
 from xlt.corpus.readers.presets import PRESETS, TablePreset, read_pawsx, read_preset, read_sib200, read_xnli
 from xlt.corpus.readers.raw_text import read_raw_text, read_raw_texts
+from xlt.corpus.readers.records import RECORD_FORMATS, read_disk, read_hf, read_memory, read_parquet
 from xlt.corpus.readers.squad import read_squad
-from xlt.corpus.readers.table import TABLE_FORMATS, ColumnRef, Columns, TableFormat, read_table
+from xlt.corpus.readers.table import TABLE_FORMATS, ColumnRef, Columns, TableFormat, read_records, read_table
 from xlt.corpus.readers.token_tsv import read_token_tsv
 
 
@@ -59,6 +61,8 @@ __all__ = [
     "TablePreset", "builtin_languages", "check_iob2", "load_builtin", "read_conll2002", "read_conllu",
     "read_iob2", "read_pawsx", "read_preset", "read_sib200", "read_squad", "read_table", "read_token_tsv",
     "read_xnli",
+    # rows rather than lines (classification, with the table column mapping)
+    "RECORD_FORMATS", "read_disk", "read_hf", "read_memory", "read_parquet", "read_records",
     # raw text and translation pairs (pretraining, alignment, retrieval; not DataSpec formats)
     "ParallelSpec", "read_ntrex", "read_parallel", "read_pud", "read_raw_text", "read_raw_texts", "read_tatoeba",
 ]
