@@ -184,3 +184,14 @@ def test_a_command_without_its_extra_names_the_pip_install(args, extra, module, 
     result = runner.invoke(app, [a.format(model=tiny_model, config=config) for a in args])
     assert result.exit_code == 2, result.output
     assert f"pip install 'xlt[{extra}]'" in result.output and module in result.output
+
+
+def test_a_device_that_is_not_there_is_named(tiny_model):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a CUDA GPU")
+    result = runner.invoke(app, ["predict", str(tiny_model), "--text", "hi", "--device", "cuda"])
+    assert result.exit_code == 2 and "--device cuda: this torch sees no CUDA GPU" in result.output
+    result = runner.invoke(app, ["predict", str(tiny_model), "--text", "hi", "--device", "gpu0"])
+    assert result.exit_code == 2 and "not a device" in result.output

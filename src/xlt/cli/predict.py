@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from xlt.cli.common import friendly_errors
+from xlt.device import DEVICE_HELP
 from xlt.errors import ConfigError, DataError
 from xlt.extras import require
 
@@ -49,6 +50,7 @@ def predict(
     input_file: Path = typer.Option(None, "--input", "-i", help="one text per line ('-': stdin, the default)"),
     language: str = typer.Option(None, "--language", "-l", help="the texts' language (server: else detected)"),
     batch: int = typer.Option(64, "--batch", help="texts per request to the server"),
+    device: str = typer.Option("auto", "--device", help=DEVICE_HELP),
 ) -> None:
     """Print one JSON line per text: text, label, score (and language with --server)."""
     if (model is None) == (server is None):
@@ -67,6 +69,6 @@ def predict(
         return
     from xlt.deploy.serve.predictor import Predictor
 
-    predictor = Predictor(model)
+    predictor = Predictor(model, device=device)
     for t, s in zip(texts, predictor.predict(texts), strict=True):
         print(json.dumps({"text": t, "label": s.label, "score": s.score, "scores": s.scores}, ensure_ascii=False))

@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import torch
+
+from xlt.device import resolve_device
 from xlt.errors import ModelError
 from xlt.finetune.save import DELTA_FILE, DELTA_WEIGHTS, save_model
 from xlt.finetune.strategies import make_strategy
@@ -17,8 +20,10 @@ from xlt.model.saved import DEFAULT_TASK, SavedModel, spec_of
 from xlt.model.variant import read_variant
 
 
-def load_saved(path: str | Path) -> SavedModel:
-    """The model, its tokenizer and its card (prefix, max length, task, source languages)."""
+def load_saved(path: str | Path, device: str | torch.device | None = "cpu") -> SavedModel:
+    """The model on ``device`` (:func:`xlt.device.resolve_device`: ``auto`` picks a GPU where there is one),
+    its tokenizer and its card (prefix, max length, task, source languages)."""
+    device = resolve_device(device)
     from transformers import AutoTokenizer
 
     path = _local_folder(path)
@@ -27,14 +32,16 @@ def load_saved(path: str | Path) -> SavedModel:
         if not get_task(task).deployable:
             raise ModelError(f"{path}: a {task!r} variant; variants run for the deployable tasks "
                              f"({', '.join(deployable_tasks())})")
-        return load_variant(path, variant)
+        return load_variant(path, variant, device)
     if (path / DELTA_FILE).is_file():
-        return _load_delta(path)
+        saved = _load_delta(path)
+        saved.model.to(device)
+        return saved
     if not (path / "config.json").is_file():
         raise ModelError(f"{path} is not a model folder (no config.json)")
     card = ModelCard.read(path) or ModelCard()
     task = get_task(card.task or DEFAULT_TASK, card.task_options)
-    model = task.load_model(path)
+    model = task.load_model(path).to(device)
     return SavedModel(model.eval(), AutoTokenizer.from_pretrained(path), spec_of(str(path), card), card)
 
 

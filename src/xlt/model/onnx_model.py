@@ -36,13 +36,14 @@ class OnnxClassifier:
     device = torch.device("cpu")
 
     def __init__(self, path: str | Path, config, threads: int | None = None,
-                 disabled_optimizers: tuple[str, ...] = DISABLED_OPTIMIZERS) -> None:
+                 disabled_optimizers: tuple[str, ...] = DISABLED_OPTIMIZERS,
+                 providers: list[str] | None = None) -> None:
         import onnxruntime as ort
 
         self.path = Path(path)
         self.config = config
         self.session = ort.InferenceSession(str(self.path), session_options(threads),
-                                            providers=["CPUExecutionProvider"],
+                                            providers=providers or ["CPUExecutionProvider"],
                                             disabled_optimizers=list(disabled_optimizers))
         self.input_names = [i.name for i in self.session.get_inputs()]
 

@@ -11,12 +11,11 @@ import torch
 class TorchScriptClassifier:
     """A traced ``(input_ids, attention_mask) -> logits`` module that answers ``model(**batch).logits``."""
 
-    device = torch.device("cpu")
-
-    def __init__(self, path: str | Path, config) -> None:
+    def __init__(self, path: str | Path, config, device: torch.device | str = "cpu") -> None:
         self.path = Path(path)
         self.config = config
-        self.module = torch.jit.load(str(self.path), map_location="cpu").eval()
+        self.device = torch.device(device)
+        self.module = torch.jit.load(str(self.path), map_location=self.device).eval()
 
     def eval(self) -> TorchScriptClassifier:
         return self

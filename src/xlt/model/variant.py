@@ -22,8 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import torch
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from xlt.device import onnx_providers
 from xlt.errors import ModelError
 from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
 
@@ -32,37 +34,37 @@ VARIANT_FILE = "xlt_variant.json"
 
 @dataclass(frozen=True)
 class Runtime:
-    """How a variant format runs: its runtime file and a loader ``load(folder, runtime_file, config)`` that
-    returns a model with a transformers-like ``forward`` (logits) and ``config``."""
+    """How a variant format runs: its runtime file and a loader ``load(folder, runtime_file, config, device)``
+    that returns a model with a transformers-like ``forward`` (logits), ``config`` and ``device``."""
 
     file: str
-    load: Callable[[Path, Path, object], object]
+    load: Callable[[Path, Path, object, torch.device], object]
 
 
 RUNTIMES: dict[str, Runtime] = {}
 
 
-def register_runtime(fmt: str, file: str, load: Callable[[Path, Path, object], object]) -> Runtime:
+def register_runtime(fmt: str, file: str, load: Callable[[Path, Path, object, torch.device], object]) -> Runtime:
     """Make variant folders of format ``fmt`` loadable (``xlt export`` registers how to write them)."""
     RUNTIMES[fmt] = Runtime(file, load)
     return RUNTIMES[fmt]
 
 
-def _load_torch(folder: Path, runtime: Path, config) -> object:
+def _load_torch(folder: Path, runtime: Path, config, device: torch.device) -> object:
 
-    return MeanPoolingForSequenceClassification.from_pretrained(folder).eval()
+    return MeanPoolingForSequenceClassification.from_pretrained(folder).to(device).eval()
 
 
-def _load_onnx(folder: Path, runtime: Path, config) -> object:
+def _load_onnx(folder: Path, runtime: Path, config, device: torch.device) -> object:
     from xlt.model.onnx_model import OnnxClassifier  # onnxruntime: an optional dependency
 
-    return OnnxClassifier(runtime, config)
+    return OnnxClassifier(runtime, config, providers=onnx_providers(device))
 
 
-def _load_torchscript(folder: Path, runtime: Path, config) -> object:
+def _load_torchscript(folder: Path, runtime: Path, config, device: torch.device) -> object:
     from xlt.model.torchscript_model import TorchScriptClassifier
 
-    return TorchScriptClassifier(runtime, config)
+    return TorchScriptClassifier(runtime, config, device)
 
 
 register_runtime("torch", "model.safetensors", _load_torch)

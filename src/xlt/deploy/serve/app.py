@@ -73,7 +73,7 @@ def create_app(settings: ServeSettings, predictor: Predictor | None = None) -> F
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if state.predictor is None:
-            state.predictor = Predictor(settings.model, threads=settings.threads,
+            state.predictor = Predictor(settings.model, threads=settings.threads, device=settings.device,
                                         batch_size=max(settings.max_batch_size, 1))
         state.info = model_info(state.predictor.path, state.predictor.run.root if state.predictor.run else None)
         state.batcher = MicroBatcher(state.predictor.predict, max_batch_size=settings.max_batch_size,

@@ -24,7 +24,8 @@ class Scored:
 class Predictor:
     """Loads a run, saved model or exported variant once; :meth:`predict` is thread-safe for one caller."""
 
-    def __init__(self, path: str | Path, *, threads: int | None = None, batch_size: int = 64) -> None:
+    def __init__(self, path: str | Path, *, threads: int | None = None, batch_size: int = 64,
+                 device: str = "auto") -> None:
         import torch
 
 
@@ -33,7 +34,7 @@ class Predictor:
         run = RunFolder.find(path)
         self.path = run.model if run else Path(path)
         self.run = run
-        self.saved = load_saved(self.path)
+        self.saved = load_saved(self.path, device)
         if not get_task(self.saved.task).deployable:
             raise ModelError(f"xlt serve answers the deployable tasks ({', '.join(deployable_tasks())}) so far; "
                              f"{self.path} is a {self.saved.task!r} model")

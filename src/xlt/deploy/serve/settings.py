@@ -26,6 +26,8 @@ class ServeSettings(BaseModel):
     api_token: str | None = Field(None, description=f"bearer token required on /v1/* (default: ${TOKEN_ENV})",
                                   repr=False)
     threads: int | None = Field(None, ge=1, description="intra-op threads of the model (default: torch's)")
+    device: str = Field("auto", description="where the model runs: auto (a GPU where there is one), cpu, cuda, "
+                                            "cuda:N, mps")
     graceful_timeout_s: float = Field(30.0, ge=0, description="time in-flight requests get at shutdown")
 
     @classmethod
