@@ -101,6 +101,15 @@ def test_xlt_vectors_equal_sentence_transformers_encode(st_folders, pooling):
     assert float(np.abs(embed_texts(encoder, tokenizer, TEXTS, max_length=32) - expected).max()) > 1e-3
 
 
+def test_retrieval_pools_and_prefixes_as_the_folder_says(st_folders):
+    from xlt.evaluate.retrieval import evaluate_retrieval
+
+    pairs = {"de": (["der hund", "die katze", "das haus"], ["the dog", "the cat", "the house"])}
+    result = evaluate_retrieval(str(st_folders["cls"]), pairs, k=2, max_length=32)
+    assert result["prefix"] == "query: " and result["pooling"] == "cls"
+    assert result["pooling_source"].startswith("sentence-transformers 1_Pooling/config.json")
+
+
 def test_no_prompt_means_no_prefix_and_the_resolution_says_default(tmp_path):
     folder = save_st_model(tmp_path / "plain", "cls", prompt=False)
     found = ModelSpec(name=str(folder)).resolution()
