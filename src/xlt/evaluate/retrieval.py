@@ -212,8 +212,9 @@ def evaluate_retrieval(model: Any, pairs: Any, *, prefix: str | None = None, lan
     dataset / ``(sources, targets)``. ``prefix``: put before every sentence; ``None`` takes the model's
     own (e5: ``"query: "``); pass ``""`` for none. It is recorded in the result.
 
-    Returns ``{"model", "prefix", "k", "match", "pairs": {lang: {"src_lang", "tgt_lang", "n",
-    "src->tgt": {"cosine", "margin"}, "tgt->src": {...}}}, "mean": {"src->tgt": {...}, "tgt->src": {...}}}``
+    Returns ``{"model", "prefix", "prefix_source", "pooling", "pooling_source", "k", "match",
+    "pairs": {lang: {"src_lang", "tgt_lang", "n", "src->tgt": {"cosine", "margin"}, "tgt->src": {...}}},
+    "mean": {"src->tgt": {...}, "tgt->src": {...}}}``
     (accuracies in 0..1; ``picks`` per pair too with ``return_picks``).
 
     >>> r = evaluate_retrieval("builtin:multilingual-e5-small", "tatoeba", languages=["deu"])  # doctest: +SKIP
@@ -232,8 +233,13 @@ def retrieval_with_vectors(model: Any, pairs: Any, *, prefix: str | None = None,
     if match not in ("index", "text"):
         raise ConfigError(f"match must be 'index' or 'text', got {match!r}")
     encoder, tokenizer, spec = load_model(model, max_length=max_length)
+    found = spec.resolution() if spec is not None else None
+    prefix_source = "argument"
     if prefix is None:
-        prefix = spec.resolved_prefix() if spec is not None else ""
+        prefix, prefix_source = found["prefix"] if found else ("", "default: model given as objects")
+    pooling = getattr(encoder.config, "xlt_pooling", None) or "mean"  # what embed_texts applies
+    pooling_source = found["pooling"][1] if found else (
+        "encoder config xlt_pooling" if getattr(encoder.config, "xlt_pooling", None) else "default")
     length = max_length or (spec.max_length if spec is not None else 128)
     data = _as_pairs(pairs, languages)
     if not data:
@@ -257,7 +263,8 @@ def retrieval_with_vectors(model: Any, pairs: Any, *, prefix: str | None = None,
     mean = {d: {m: float(np.mean([r[d][m] for r in results.values()])) for m in METHODS}
             for d in ("src->tgt", "tgt->src")}
     name = spec.name if spec is not None else "(model given as objects)"
-    result = {"model": name, "prefix": prefix, "k": k, "margin": "ratio", "match": match, "max_length": length,
+    result = {"model": name, "prefix": prefix, "prefix_source": prefix_source, "pooling": pooling,
+              "pooling_source": pooling_source, "k": k, "margin": "ratio", "match": match, "max_length": length,
               "pairs": results, "mean": mean}
     return result, vectors
 

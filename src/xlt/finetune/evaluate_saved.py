@@ -65,7 +65,7 @@ def evaluate_saved(run_or_model: str | Path, data: str | DataSpec | None, *, lan
         fitted = fit_baselines(task, list(names), train, features, seed)
 
     run_info = RunInfo(name=f"{model_dir} on {(spec.path or spec.format) if spec else 'the given rows'}",
-                       task=task.name, model=str(model_dir), prefix=saved.spec.resolved_prefix(),
+                       task=task.name, model=str(model_dir), **_recorded(saved.spec),
                        source_languages=saved.source_languages, zero_shot=True,
                        zero_shot_note="Evaluation of a saved model.")
     results = evaluate_languages(saved.model, saved.tokenizer, saved.spec, task, test, saved.source_languages,
@@ -78,3 +78,10 @@ def evaluate_saved(run_or_model: str | Path, data: str | DataSpec | None, *, lan
         results["speed"] = speed_report(saved, model_dir, task.model_inputs(test, saved.spec)[0], test["lang"])
         write_json(target / "speed.json", results["speed"])
     return results
+
+
+def _recorded(spec) -> dict[str, str]:
+    """The saved model's prefix and pooling with their sources (its spec is written from its xlt card)."""
+    found = spec.recorded()
+    return {k: "xlt card of the saved model" if k.endswith("_source") and v == "spec" else v
+            for k, v in found.items()}

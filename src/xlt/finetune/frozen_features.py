@@ -41,7 +41,8 @@ class FrozenFeatures:
         firsts = self.spec.apply_prefix([t for t, _ in todo.values()])
         seconds = [p for _, p in todo.values()] if pairs is not None else None
         vectors = embed_texts(self.encoder, self.tokenizer, firsts, text_pairs=seconds,
-                              batch_size=self.batch_size, max_length=self.spec.max_length, desc=desc)
+                              batch_size=self.batch_size, max_length=self.spec.max_length, desc=desc,
+                              pooling=self.spec.resolved_pooling())
         self.table.update(zip(todo, vectors, strict=True))
 
     def add_dataset(self, ds, desc: str = "pretrained vectors") -> None:

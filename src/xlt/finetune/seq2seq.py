@@ -31,7 +31,7 @@ def load_seq2seq(spec):
     tokenizer = load_tokenizer(spec)
     path = model_path(spec)
     try:
-        model = AutoModelForSeq2SeqLM.from_pretrained(path)
+        model = AutoModelForSeq2SeqLM.from_pretrained(path, **spec.load_kwargs())
     except (OSError, ValueError) as err:
         raise _offline_hint(path, err) from err
     return model, tokenizer

@@ -195,7 +195,7 @@ def record(state: FineTuned, trainer: Trainer, output, seconds: tuple[float, flo
     trainable, total = state.parameters
     train_seconds, train_cpu_seconds = seconds
     state.run_info = RunInfo(
-        name=config.name, task=task.name, model=config.model.name, prefix=config.model.resolved_prefix(),
+        name=config.name, task=task.name, model=config.model.name, **config.model.recorded(),
         strategy=strategy.config.model_dump(), trainable_params=trainable, total_params=total,
         zero_shot=not config.training.select_on_target, zero_shot_note=zero_shot_note(config),
         train_seconds=round(train_seconds, 1), train_cpu_seconds=round(train_cpu_seconds, 1), resumed=resume,

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from xlt.model.pooling import mean_pool
+from xlt.model.pooling import pool
 
 
 def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> Iterator[np.ndarray]:
@@ -25,8 +25,14 @@ def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> Iterator[n
 
 @torch.inference_mode()
 def embed_texts(encoder, tokenizer, texts: Sequence[str], *, text_pairs: Sequence[str] | None = None,
-                batch_size: int = 64, max_length: int = 128, desc: str = "embedding") -> np.ndarray:
-    """Mean-pooled last-layer vectors, one row per text, in input order. Inputs must carry any prefix."""
+                batch_size: int = 64, max_length: int = 128, desc: str = "embedding",
+                pooling: str | None = None) -> np.ndarray:
+    """Pooled last-layer vectors, one row per text, in input order. Inputs must carry any prefix.
+
+    ``pooling``: ``mean``, ``cls`` or ``last``; ``None`` takes the encoder's own (``config.xlt_pooling``,
+    which :func:`xlt.model.loader.load_encoder` sets from the spec), else mean.
+    """
+    method = pooling or getattr(encoder.config, "xlt_pooling", None) or "mean"
     encoder.eval()
     out = np.zeros((len(texts), encoder.config.hidden_size), dtype=np.float32)
     if not len(texts):
@@ -38,6 +44,6 @@ def embed_texts(encoder, tokenizer, texts: Sequence[str], *, text_pairs: Sequenc
         for idx in length_sorted_batches(lengths, batch_size):
             batch = tokenizer.pad({k: [enc[k][i] for i in idx] for k in enc}, return_tensors="pt")
             hidden = encoder(**batch).last_hidden_state
-            out[idx] = mean_pool(hidden, batch["attention_mask"]).float().numpy()
+            out[idx] = pool(hidden, batch["attention_mask"], method).float().numpy()
             bar.update(len(idx))
     return out

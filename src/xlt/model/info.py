@@ -44,14 +44,14 @@ def model_info(spec: ModelSpec, data=None) -> dict[str, Any]:
 
 
     path = model_path(spec)
-    config = AutoConfig.from_pretrained(path)
+    config = AutoConfig.from_pretrained(path, **{k: v for k, v in spec.load_kwargs().items() if k != "dtype"})
     tokenizer = load_tokenizer(spec)
     info: dict[str, Any] = {
         "model": spec.name, "path": path, "architecture": (config.architectures or [config.model_type])[0],
         "parameters": _count_parameters(path), "layers": getattr(config, "num_hidden_layers", None),
         "hidden_size": getattr(config, "hidden_size", None), "vocabulary": len(tokenizer),
         "max_positions": getattr(config, "max_position_embeddings", None), "max_length": spec.max_length,
-        "prefix": spec.resolved_prefix(), "pooling": spec.resolved_pooling(),
+        **spec.recorded(),  # prefix, pooling and where each was read (or that it is xlt's default)
     }
     if data is not None:
         prefix_tokens = len(tokenizer(spec.resolved_prefix(), add_special_tokens=False)["input_ids"])

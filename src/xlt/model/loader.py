@@ -36,7 +36,8 @@ def load_tokenizer(spec: ModelSpec):
 
     path = model_path(spec)
     try:
-        tokenizer = AutoTokenizer.from_pretrained(path)
+        kwargs = {k: v for k, v in spec.load_kwargs().items() if k != "dtype"}
+        tokenizer = AutoTokenizer.from_pretrained(path, **kwargs)
     except (OSError, ValueError) as err:
         raise _offline_hint(path, err) from err
     tokenizer.model_max_length = min(spec.max_length, tokenizer.model_max_length or spec.max_length)
@@ -44,14 +45,21 @@ def load_tokenizer(spec: ModelSpec):
 
 
 def load_encoder(spec: ModelSpec):
-    """The bare encoder (``AutoModel``) without any task head."""
+    """The bare encoder (``AutoModel``) without any task head.
+
+    Its config carries the spec's resolved pooling as ``xlt_pooling``: the pooling every user of this
+    encoder (sentence vectors, the classification head built on it) applies.
+    """
     from transformers import AutoModel
 
     path = model_path(spec)
+    kwargs = spec.load_kwargs()
     try:
         try:  # BERT-family checkpoints of sentence encoders have no pooler; don't build a random one
-            return AutoModel.from_pretrained(path, add_pooling_layer=False)
+            encoder = AutoModel.from_pretrained(path, add_pooling_layer=False, **kwargs)
         except TypeError:
-            return AutoModel.from_pretrained(path)
+            encoder = AutoModel.from_pretrained(path, **kwargs)
     except (OSError, ValueError) as err:
         raise _offline_hint(path, err) from err
+    encoder.config.xlt_pooling = spec.resolved_pooling()
+    return encoder

@@ -6,16 +6,26 @@ inputs the same way.
 
 >>> ModelSpec(name="builtin:multilingual-e5-small").resolved_prefix()
 'query: '
->>> ModelSpec(name="bert-base-multilingual-cased").resolved_prefix()
-''
+>>> ModelSpec(name="bert-base-multilingual-cased", prefix="").resolution()["prefix"]
+('', 'spec')
+
+Prefix and pooling resolve in this order: the spec's own field; xlt's card (``xlt_model.json``, or the
+built-in registry); the sentence-transformers files of the model (``config_sentence_transformers.json``,
+``modules.json`` + the Pooling module's config, see :mod:`xlt.model.st_config`); else no prefix and mean
+pooling, recorded as a default rather than a fact about the model.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from xlt.model.builtin import BUILTIN_PREFIX, builtin_model
 from xlt.model.card import ModelCard
+from xlt.model.st_config import ST_CONFIG_FILE, ST_MODULES_FILE, read_model_file, st_pooling, st_prefix
+
+DEFAULT_POOLING = "mean"
 
 
 class ModelSpec(BaseModel):
@@ -26,7 +36,12 @@ class ModelSpec(BaseModel):
     name: str = BUILTIN_PREFIX + "multilingual-e5-small"
     prefix: str | None = None  # None: the model's own (e5: "query: "), else ""
     max_length: int = Field(128, ge=1)  # tokens per input
-    pooling: str | None = None  # None: the model's own ("mean" for e5), else "mean"
+    # None: the model's own ("mean" for e5, "cls" for LaBSE), else "mean"
+    pooling: Literal["mean", "cls", "last"] | None = None
+    revision: str | None = None  # hub branch, tag or commit (every from_pretrained and hub file read)
+    trust_remote_code: bool = False  # let from_pretrained run the model repo's own code
+    # the weights' dtype in memory (None: transformers' default)
+    dtype: Literal["auto", "float32", "float16", "bfloat16", "float64"] | None = None
 
     @property
     def is_builtin(self) -> bool:
@@ -41,10 +56,57 @@ class ModelSpec(BaseModel):
         return ModelCard.read(self.name) or ModelCard()
 
     def resolved_prefix(self) -> str:
-        return self.prefix if self.prefix is not None else self.card().prefix
+        return self.resolution()["prefix"][0]
 
     def resolved_pooling(self) -> str:
-        return self.pooling or self.card().pooling or "mean"
+        return self.resolution()["pooling"][0]
+
+    def resolution(self) -> dict[str, tuple[str, str]]:
+        """``{"prefix": (value, source), "pooling": (value, source)}``: what feeds and pools the model and
+        where that was read (``"spec"``, ``"xlt card"``, ``"xlt built-in registry"``, a sentence-transformers
+        file, or ``"default: ..."`` where nothing said)."""
+        card_source = "xlt built-in registry" if self.is_builtin else "xlt card"
+        card = self.card()
+        stated = card.model_fields_set
+        found: dict[str, tuple[str, str]] = {}
+        if self.prefix is not None:
+            found["prefix"] = (self.prefix, "spec")
+        elif "prefix" in stated or self.is_builtin:
+            found["prefix"] = (card.prefix, card_source)
+        if self.pooling:
+            found["pooling"] = (self.pooling, "spec")
+        elif card.pooling:
+            found["pooling"] = (card.pooling, card_source)
+        if not self.is_builtin:
+            if "prefix" not in found and (st := st_prefix(self.name, self.revision)):
+                found["prefix"] = st
+            if "pooling" not in found and (st := st_pooling(self.name, self.revision)):
+                found["pooling"] = st
+        if len(found) < 2:
+            why = [] if self.is_builtin else [
+                reason for file in (ST_CONFIG_FILE, ST_MODULES_FILE)
+                if (reason := read_model_file(self.name, file, self.revision)[1])]
+            note = "default: none found" + (f" ({'; '.join(why)})" if why else "")
+            found.setdefault("prefix", ("", note))
+            found.setdefault("pooling", (DEFAULT_POOLING, note))
+        return {"prefix": found["prefix"], "pooling": found["pooling"]}
+
+    def recorded(self) -> dict[str, str]:
+        """The resolution as flat run-info keys: ``prefix``, ``prefix_source``, ``pooling``, ``pooling_source``."""
+        found = self.resolution()
+        return {"prefix": found["prefix"][0], "prefix_source": found["prefix"][1],
+                "pooling": found["pooling"][0], "pooling_source": found["pooling"][1]}
+
+    def load_kwargs(self) -> dict:
+        """What every ``from_pretrained`` of this model gets: revision, remote code, dtype (set ones only)."""
+        kwargs: dict = {}
+        if self.revision:
+            kwargs["revision"] = self.revision
+        if self.trust_remote_code:
+            kwargs["trust_remote_code"] = True
+        if self.dtype:
+            kwargs["dtype"] = self.dtype
+        return kwargs
 
     def apply_prefix(self, texts: list[str]) -> list[str]:
         prefix = self.resolved_prefix()

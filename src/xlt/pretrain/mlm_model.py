@@ -39,9 +39,10 @@ def load_masked_lm(spec: ModelSpec):
 
     path = model_path(spec)
     try:
-        model, info = AutoModelForMaskedLM.from_pretrained(path, output_loading_info=True)
+        model, info = AutoModelForMaskedLM.from_pretrained(path, output_loading_info=True, **spec.load_kwargs())
     except (OSError, ValueError) as err:
         raise _offline_hint(path, err) from err
+    model.config.xlt_pooling = spec.resolved_pooling()  # the alignment objective pools as the model does
     prefix = model.base_model_prefix + "."
     missing = sorted(info["missing_keys"])
     encoder_missing = [k for k in missing if k.startswith(prefix) and "pooler" not in k]

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 MISSING = "—"
-KNOWN = ("name", "task", "model", "prefix", "strategy", "trainable_params", "total_params", "zero_shot",
-         "zero_shot_note", "train_seconds", "data", "created")
+KNOWN = ("name", "task", "model", "prefix", "prefix_source", "pooling", "pooling_source", "strategy",
+         "trainable_params", "total_params", "zero_shot", "zero_shot_note", "train_seconds", "data", "created")
 _MAX_CHARS = 400
 
 
@@ -39,6 +39,8 @@ def summary_items(run_info: dict[str, Any]) -> list[tuple[str, str]]:
         ("Task", _text(run_info.get("task"))),
         ("Model", _text(run_info.get("model"))),
         ("Input prefix", _prefix(run_info)),
+        *([("Pooling", _sourced(run_info["pooling"], run_info.get("pooling_source")))]
+          if "pooling" in run_info else []),
         ("Strategy", _text(run_info.get("strategy"))),
         ("Parameters", _params(run_info.get("trainable_params"), run_info.get("total_params"))),
         ("Zero-shot", _zero_shot(run_info)),
@@ -70,7 +72,20 @@ def _text(value: Any, nested: bool = False) -> str:
 def _prefix(run_info: dict[str, Any]) -> str:
     if "prefix" not in run_info or run_info["prefix"] is None:
         return MISSING
-    return repr(run_info["prefix"]) if run_info["prefix"] else "(none)"
+    return _sourced(repr(run_info["prefix"]) if run_info["prefix"] else "(none)", run_info.get("prefix_source"))
+
+
+def _sourced(value: str, source: str | None) -> str:
+    """``value`` and where it came from; a default says it is xlt's, not something the model's files state.
+
+    >>> _sourced("mean", "default: none found")
+    "mean (xlt's default: the model's files name none; default: none found)"
+    """
+    if not source:
+        return value
+    if source.startswith("default"):
+        return f"{value} (xlt's default: the model's files name none; {source})"
+    return f"{value} (from {source})"
 
 
 def _count(n: float) -> str:

@@ -1,11 +1,11 @@
-"""Sequence classification through mean pooling: the head that matches how e5 was trained.
+"""Sequence classification through the encoder's own pooling: mean for e5, the first token for LaBSE/bge-m3.
 
 ``AutoModelForSequenceClassification`` on a BERT checkpoint classifies the first token through a
 pooler layer that e5 checkpoints do not have (it is initialised at random), while e5 learned to
 make sentence vectors by averaging all tokens. No transformers class classifies a mean-pooled BERT
 vector, so this small one does. It is self-contained (imports only torch and transformers):
 ``save_pretrained`` copies this file beside the weights, and the saved folder loads with plain
-transformers::
+transformers (the pooling is ``config.xlt_pooling``: ``mean``, the default, ``cls`` or ``last``)::
 
     AutoModelForSequenceClassification.from_pretrained(folder, trust_remote_code=True)
     pipeline("text-classification", model=folder, trust_remote_code=True)
@@ -25,8 +25,26 @@ def mean_pool(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tenso
     return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
 
 
+def cls_pool(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    """The first token's vector (BERT's [CLS], XLM-R's <s>): LaBSE, bge-m3."""
+    return hidden[:, 0]
+
+
+def last_token_pool(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    """The last non-padding token's vector (decoder embedders such as e5-mistral), for either padding side."""
+    if bool(attention_mask[:, -1].all()):  # left padding, or no padding at all
+        return hidden[:, -1]
+    last = attention_mask.sum(1) - 1
+    return hidden[torch.arange(hidden.shape[0], device=hidden.device), last]
+
+
+#: the poolings the head (and ``xlt.model.pooling``) knows; a config without ``xlt_pooling`` means mean
+POOLINGS = {"mean": mean_pool, "cls": cls_pool, "last": last_token_pool}
+
+
 class MeanPoolingForSequenceClassification(PreTrainedModel):
-    """Encoder -> mean pooling -> dropout -> linear, for any encoder ``AutoModel`` can build."""
+    """Encoder -> pooling (``config.xlt_pooling``, default mean) -> dropout -> linear, for any encoder
+    ``AutoModel`` can build. The name is kept for the folders already saved with it."""
 
     config_class = AutoConfig
     base_model_prefix = "encoder"
@@ -36,6 +54,10 @@ class MeanPoolingForSequenceClassification(PreTrainedModel):
     def __init__(self, config, encoder: nn.Module | None = None) -> None:
         super().__init__(config)
         self.num_labels = config.num_labels
+        self.pooling = getattr(config, "xlt_pooling", None) or "mean"
+        if self.pooling not in POOLINGS:
+            raise ValueError(f"unknown xlt_pooling {self.pooling!r}; known: {', '.join(POOLINGS)}")
+        config.xlt_pooling = self.pooling  # saved with the weights: the folder pools the same way when loaded
         if encoder is None:
             try:  # BERT-family encoders carry an unused pooler otherwise
                 encoder = AutoModel.from_config(config, add_pooling_layer=False)
@@ -60,7 +82,7 @@ class MeanPoolingForSequenceClassification(PreTrainedModel):
             attention_mask = torch.ones_like(input_ids)
         extra = {"token_type_ids": token_type_ids} if token_type_ids is not None else {}
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **extra, **kwargs)
-        return mean_pool(hidden.last_hidden_state, attention_mask)
+        return POOLINGS[self.pooling](hidden.last_hidden_state, attention_mask)
 
     def forward(self, input_ids=None, attention_mask=None, token_type_ids=None, labels=None,
                 **kwargs) -> SequenceClassifierOutput:

@@ -1,6 +1,7 @@
 """Contrastive alignment of translation pairs: bidirectional in-batch-negative ranking (LaBSE-style dual encoder).
 
-Each side is mean-pooled (with the model's prefix) and L2-normalised; for a batch of ``n`` pairs the ``n x n``
+Each side is pooled as the model pools (``config.xlt_pooling``, default mean; with the model's prefix) and
+L2-normalised; for a batch of ``n`` pairs the ``n x n``
 cosine matrix, scaled by ``1 / temperature`` and with ``margin`` subtracted from the true pairs (additive
 margin softmax, Yang et al. 2019), is scored by cross-entropy in both directions (source->target and back).
 
@@ -18,7 +19,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from xlt.model.pooling import mean_pool
+from xlt.model.pooling import pool
 from xlt.pretrain.objectives.base import Objective
 
 
@@ -34,7 +35,7 @@ def bidirectional_ranking_loss(src: torch.Tensor, tgt: torch.Tensor, *, temperat
 
 def sentence_vectors(encoder, batch: dict[str, torch.Tensor]) -> torch.Tensor:
     hidden = encoder(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
-    return mean_pool(hidden, batch["attention_mask"])
+    return pool(hidden, batch["attention_mask"], getattr(encoder.config, "xlt_pooling", None) or "mean")
 
 
 class Alignment(Objective):
