@@ -33,6 +33,8 @@ def load_saved(path: str | Path, device: str | torch.device | None = "cpu") -> S
             raise ModelError(f"{path}: a {task!r} variant; variants run for the deployable tasks "
                              f"({', '.join(deployable_tasks())})")
         return load_variant(path, variant, device)
+    if not path.exists():
+        raise ModelError(f"{path}: no such run or model folder")
     if (path / DELTA_FILE).is_file():
         saved = _load_delta(path)
         saved.model.to(device)
