@@ -28,6 +28,11 @@ def _state() -> PartialState:
     return PartialState(cpu=use_cpu())
 
 
+def process_device() -> torch.device:
+    """This process's device (under torchrun: its own GPU; without an accelerator: the CPU)."""
+    return _state().device
+
+
 def num_processes() -> int:
     return _state().num_processes
 

@@ -36,7 +36,7 @@ def evaluate_command(run_or_model: str | None, data: str | None, *, languages: l
         from xlt.evaluate.retrieval_run import run_retrieval
 
         metrics = run_retrieval(run_or_model, data, languages=languages, prefix=prefix, limit=limit, output=output,
-                                tgt_lang=target_lang)
+                                tgt_lang=target_lang, device=device)
         console.print(f"report: {Path(metrics['output']) / 'report.html'}  (also report.md, metrics.json)")
         return
     if prefix is not None or limit is not None:

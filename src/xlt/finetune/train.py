@@ -27,7 +27,7 @@ from typing import Any
 
 from transformers import EarlyStoppingCallback, Trainer, TrainerCallback, set_seed
 
-from xlt.distributed import is_main_process, num_processes, wait_for_everyone
+from xlt.distributed import is_main_process, num_processes, process_device, wait_for_everyone
 from xlt.errors import ConfigError
 from xlt.evaluate.report import write_report
 from xlt.evaluate.run_evaluation import evaluate_languages, fit_baselines
@@ -137,7 +137,7 @@ def load_model(state: FineTuned) -> None:
     if config.translate.augment_train:  # the translate-train model: source rows + their translations
         data["train"] = translate_train_data(data["train"], config.translate)
     state.tokenizer = load_tokenizer(config.model)
-    state.model = load_encoder(config.model)
+    state.model = load_encoder(config.model).to(process_device())  # the frozen features run where training will
     state.labels = task.labels(data["train"])
     for split in ("dev", "test"):
         task.check_labels(data[split], state.labels, split, source=config.data.source_of(split))

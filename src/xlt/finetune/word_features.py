@@ -48,7 +48,8 @@ class WordFeatures:
         with tqdm(total=len(windows), desc=desc, unit="window", leave=False) as bar:
             for idx in length_sorted_batches([len(w.input_ids) for w in windows], self.batch_size):
                 batch = self.tokenizer.pad({"input_ids": [windows[i].input_ids for i in idx]}, return_tensors="pt")
-                states = self.encoder(**batch).last_hidden_state.float().numpy()
+                batch = {k: v.to(self.encoder.device) for k, v in batch.items()}
+                states = self.encoder(**batch).last_hidden_state.float().cpu().numpy()
                 for row, i in enumerate(idx):
                     w = windows[i]
                     for word, position in w.first_piece.items():

@@ -43,7 +43,8 @@ def embed_texts(encoder, tokenizer, texts: Sequence[str], *, text_pairs: Sequenc
     with tqdm(total=len(texts), desc=desc, unit="text", leave=False) as bar:
         for idx in length_sorted_batches(lengths, batch_size):
             batch = tokenizer.pad({k: [enc[k][i] for i in idx] for k in enc}, return_tensors="pt")
+            batch = {k: v.to(encoder.device) for k, v in batch.items()}
             hidden = encoder(**batch).last_hidden_state
-            out[idx] = pool(hidden, batch["attention_mask"], method).float().numpy()
+            out[idx] = pool(hidden, batch["attention_mask"], method).float().cpu().numpy()
             bar.update(len(idx))
     return out
