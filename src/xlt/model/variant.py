@@ -62,7 +62,7 @@ def _load_onnx(folder: Path, runtime: Path, config, device: torch.device) -> obj
 
 
 def _load_torchscript(folder: Path, runtime: Path, config, device: torch.device) -> object:
-    from xlt.model.torchscript_model import TorchScriptClassifier
+    from xlt.model.torchscript_model import TorchScriptClassifier  # only for this format: start-up time
 
     return TorchScriptClassifier(runtime, config, device)
 

@@ -16,7 +16,7 @@ def run_server(settings: ServeSettings, *, host: str = "127.0.0.1", port: int = 
     options = dict(host=host, port=port, log_config=log_config(), access_log=False,
                    timeout_graceful_shutdown=settings.graceful_timeout_s)
     if workers == 1:
-        from xlt.deploy.serve.app import create_app
+        from xlt.deploy.serve.app import create_app  # the app (fastapi) only in the process that serves
 
         uvicorn.run(create_app(settings), **options)
     else:  # worker processes import the app by name: pass the settings through the environment
