@@ -156,7 +156,6 @@ def _as_pairs(pairs: Any, languages: Sequence[str] | None) -> dict[str, Any]:
     """Language -> parallel dataset (or a (src list, tgt list) tuple) from the forms evaluate_retrieval takes."""
     import datasets
 
-
     if isinstance(pairs, str | Path | ParallelSpec):
         return ParallelSpec.parse(pairs, languages=list(languages) if languages else None).load_pairs()
     if isinstance(pairs, datasets.Dataset):

@@ -57,7 +57,6 @@ def weights_size_mb(model_dir) -> float:
     """Size of the model's weights file(s) in MB: the variant's runtime file, or a saved model's safetensors."""
     from pathlib import Path
 
-
     model_dir = Path(model_dir)
     card = read_variant(model_dir)
     files = [model_dir / card.runtime_file] if card else sorted(model_dir.glob("*.safetensors"))

@@ -178,7 +178,6 @@ def _task_options_model(name: str) -> type[BaseModel]:
 
     from pydantic import create_model
 
-
     task = TASKS[name]
     if task not in _TASK_OPTIONS:
         try:

@@ -134,7 +134,6 @@ def _continue_training(model, task, tokenizer, spec, train_ds, label2id, cfg: Fe
                        seed: int) -> None:
     from transformers import Trainer
 
-
     encoded = task.encode(train_ds, tokenizer, spec, label2id)
     steps_per_epoch = math.ceil(len(encoded) / cfg.batch_size)
     steps = max(cfg.min_steps, math.ceil(cfg.epochs * steps_per_epoch))
@@ -205,7 +204,6 @@ def few_shot_png(result: dict[str, Any]) -> bytes:
     """Learning curves: mean per k with the interval as a band and each seed as a dot; k on a category axis."""
     from matplotlib.figure import Figure
 
-
     fig = Figure(figsize=(6.5, 4))
     ax = fig.add_subplot()
     ks = sorted({int(k) for curve in result["curves"].values() for k in curve})
@@ -273,7 +271,6 @@ def few_shot_for_run(run_root, few_shot: FewShotConfig, output=None) -> dict[str
     """Learning curves for an already trained run (``xlt few-shot RUN --languages de,zh``)."""
     import json
     from pathlib import Path
-
 
     run, config, saved, task, strategy, model = reload_for_training(run_root)
     test = config.data.load()["test"]

@@ -65,7 +65,6 @@ def _load_delta(path: Path) -> SavedModel:
     """Base model (by its name) + task head + strategy structure, then the saved trained weights."""
     from safetensors.torch import load_file
 
-
     delta = json.loads((path / DELTA_FILE).read_text("utf-8"))
     card = ModelCard.read(path)
     if card is None:

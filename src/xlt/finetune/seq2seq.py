@@ -27,7 +27,6 @@ def load_seq2seq(spec):
     """``AutoModelForSeq2SeqLM`` and its tokenizer for a path or hub id (offline: the project's hub message)."""
     from transformers import AutoModelForSeq2SeqLM
 
-
     tokenizer = load_tokenizer(spec)
     path = model_path(spec)
     try:
@@ -40,7 +39,6 @@ def load_seq2seq(spec):
 def train_seq2seq(task, config, run, data, *, resume: bool = False):
     """Fine-tune ``config.model`` on ``data['train']`` (text -> label), evaluate every test language."""
     from transformers import EarlyStoppingCallback, Seq2SeqTrainer, Seq2SeqTrainingArguments
-
 
     model, tokenizer = load_seq2seq(config.model)
     task.prepare_tokenizer(tokenizer, config.model.name)

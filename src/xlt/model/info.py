@@ -42,7 +42,6 @@ def model_info(spec: ModelSpec, data=None) -> dict[str, Any]:
     """Parameters, vocabulary, max length and (given a dataset) per-language tokenizer statistics."""
     from transformers import AutoConfig
 
-
     path = model_path(spec)
     config = AutoConfig.from_pretrained(path, **{k: v for k, v in spec.load_kwargs().items() if k != "dtype"})
     tokenizer = load_tokenizer(spec)

@@ -207,7 +207,6 @@ def extend_vocabulary(model: str | Path, texts: Sequence[str], out: str | Path, 
     import torch
     from transformers import AutoTokenizer
 
-
     if init not in INITS:
         raise ConfigError(f"unknown --init {init!r}; use one of {list(INITS)}")
     if new_tokens < 1:

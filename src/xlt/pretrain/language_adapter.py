@@ -132,7 +132,6 @@ def train_language_adapter(base_model: str | ModelSpec, texts: Sequence[str], la
     """
     from transformers import DataCollatorForLanguageModeling, get_linear_schedule_with_warmup
 
-
     texts = [t.strip() for t in texts if t and t.strip()]
     if not texts:
         raise DataError(f"language adapter {lang}: no text to train on", path=source or None)

@@ -34,7 +34,6 @@ class HFTranslator(Translator):
         if self._loaded is None:
             from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-
             try:
                 tokenizer = AutoTokenizer.from_pretrained(self.model_name)
                 model = AutoModelForSeq2SeqLM.from_pretrained(self.model_name).eval()

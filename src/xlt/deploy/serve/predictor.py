@@ -28,7 +28,6 @@ class Predictor:
                  device: str = "auto") -> None:
         import torch
 
-
         if threads:
             torch.set_num_threads(threads)
         run = RunFolder.find(path)
