@@ -10,9 +10,20 @@
 
 from __future__ import annotations
 
+import inspect
+import typing
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from xlt.config_file import Warmup, YamlConfig, field_error
 from xlt.corpus.config import DataConfig
@@ -102,7 +113,6 @@ class TrainConfig(YamlConfig):
     @field_validator("task")
     @classmethod
     def _known_task(cls, name: str) -> str:
-
         if name not in TASKS:
             raise ValueError(f"unknown task {name!r}; known: {', '.join(sorted(TASKS))}")
         return name
@@ -111,7 +121,6 @@ class TrainConfig(YamlConfig):
     @classmethod
     def _task_takes_options(cls, options: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
         """The options are the task's: names and types from its constructor, values by building it."""
-
         name = info.data.get("task")
         if name not in TASKS:  # already reported under task
             return options
@@ -127,7 +136,6 @@ class TrainConfig(YamlConfig):
     def _strategy_config(cls, spec: dict[str, Any]) -> dict[str, Any]:
         """Checked against the strategy's own config class and kept as given, with the default name where
         none is given (``--set strategy.layers=2`` on a config without ``strategy:``)."""
-
         if "name" not in spec:
             spec = {"name": DEFAULT_STRATEGY, **spec}
         name = spec.get("name")
@@ -139,7 +147,6 @@ class TrainConfig(YamlConfig):
 
     @model_validator(mode="after")
     def _data_fits_the_task(self) -> TrainConfig:
-
         wanted = TASKS[self.task].layout
         if self.data.layout != wanted:
             raise ValueError(f"task {self.task!r} reads {wanted} tables, but the data specs give {self.data.layout} "
@@ -173,11 +180,6 @@ _TASK_OPTIONS: dict[type, type[BaseModel]] = {}
 def _task_options_model(name: str) -> type[BaseModel]:
     """A pydantic model of the keyword arguments of task ``name``'s constructor (what ``task_options`` holds):
     unknown options and values of the wrong type fail with the option's name."""
-    import inspect
-    import typing
-
-    from pydantic import create_model
-
     task = TASKS[name]
     if task not in _TASK_OPTIONS:
         try:

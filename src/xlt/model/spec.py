@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from xlt.model.builtin import BUILTIN_PREFIX, builtin_model
 from xlt.model.card import ModelCard
@@ -42,6 +42,7 @@ class ModelSpec(BaseModel):
     trust_remote_code: bool = False  # let from_pretrained run the model repo's own code
     # the weights' dtype in memory (None: transformers' default)
     dtype: Literal["auto", "float32", "float16", "bfloat16", "float64"] | None = None
+    _resolved: tuple | None = PrivateAttr(None)  # (the fields it depends on, resolution())
 
     @property
     def is_builtin(self) -> bool:
@@ -64,7 +65,13 @@ class ModelSpec(BaseModel):
     def resolution(self) -> dict[str, tuple[str, str]]:
         """``{"prefix": (value, source), "pooling": (value, source)}``: what feeds and pools the model and
         where that was read (``"spec"``, ``"xlt card"``, ``"xlt built-in registry"``, a sentence-transformers
-        file, or ``"default: ..."`` where nothing said)."""
+        file, or ``"default: ..."`` where nothing said). Read once per spec: every batch asks for the prefix."""
+        key = (self.name, self.prefix, self.pooling, self.revision)
+        if self._resolved is None or self._resolved[0] != key:
+            self._resolved = (key, self._resolve())
+        return self._resolved[1]
+
+    def _resolve(self) -> dict[str, tuple[str, str]]:
         card_source = "xlt built-in registry" if self.is_builtin else "xlt card"
         card = self.card()
         stated = card.model_fields_set
