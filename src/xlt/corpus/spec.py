@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -281,20 +281,31 @@ class DataSpec(BaseModel):
                        "names": self.names, "columns": self.columns or Columns()}
             template = expand_env(self.path or "")
         lang_column = self.lang_column if self.lang_column is not None else options["columns"].lang
-        if LANG_PLACEHOLDER in template:
-            if lang_column is not None:
-                raise ConfigError(f"{template}: give the language by {LANG_PLACEHOLDER} in the path or by a "
-                                  "language column, not both")
-            parts = [read_table(path, lang=lang, limit=self.limit, **options)
-                     for lang, path in language_files(template, self.languages).items()]
-            return parts[0] if len(parts) == 1 else datasets.concatenate_datasets(parts)
         if lang_column is not None:
             options["columns"] = options["columns"].model_copy(update={"lang": lang_column})
-            return read_table(template, languages=self.languages, limit=self.limit, **options)
+        return self._by_language(template, template, lang_column is not None,
+                                 lambda where, **lang: read_table(where, limit=self.limit, **options, **lang),
+                                 lambda: language_files(template, self.languages))
+
+    def _by_language(self, template: str, whole: Any, has_lang_column: bool,
+                     read: Callable[..., datasets.Dataset], per_language: Callable[[], Mapping[str, Any]]
+                     ) -> datasets.Dataset:
+        """Where the language comes from, for every source: a ``{lang}`` placeholder in ``template`` (one
+        read per language of ``per_language()``), a language column (``whole`` read once), or the one entry
+        of ``languages``. ``read(where, lang=... | languages=...)`` reads one source."""
+        if LANG_PLACEHOLDER in template:
+            if has_lang_column:
+                raise ConfigError(f"{template}: give the language by {LANG_PLACEHOLDER} in the path or by a "
+                                  "language column, not both")
+            parts = [read(where, lang=lang) for lang, where in per_language().items()]
+            return parts[0] if len(parts) == 1 else datasets.concatenate_datasets(parts)
+        if has_lang_column:
+            return read(whole, languages=self.languages)
         if self.languages is not None and len(self.languages) == 1:
-            return read_table(template, lang=self.languages[0], limit=self.limit, **options)
-        raise ConfigError(f"{template}: say which language the file is in: a {LANG_PLACEHOLDER} placeholder "
-                          "in the path, a language column (lang_column), or exactly one entry in languages")
+            return read(whole, lang=self.languages[0])
+        raise ConfigError(f"{template or self.path}: say which language the data is in: a {LANG_PLACEHOLDER} "
+                          "placeholder in the path, a language column (lang_column), or exactly one entry in "
+                          "languages")
 
     def _load_records(self) -> datasets.Dataset:
         """Read Parquet, a saved or hub data set, or an in-memory object, with the table column mapping."""
@@ -307,31 +318,21 @@ class DataSpec(BaseModel):
             columns = columns.model_copy(update={"lang": lang_column})
         read = {"parquet": read_parquet, "disk": read_disk, "arrow": read_disk, "hf": read_hf}.get(self.format)
 
-        def one(where: Any, lang: str | None) -> datasets.Dataset:
-            options = {"columns": columns, "limit": self.limit}
-            options.update({"lang": lang} if lang is not None else {"languages": self.languages})
-            return read_memory(self.data, **options) if read is None else read(where, **options)
+        def one(where: Any, **lang: Any) -> datasets.Dataset:
+            return (read_memory(self.data, columns=columns, limit=self.limit, **lang) if read is None
+                    else read(where, columns=columns, limit=self.limit, **lang))
 
         template = expand_env(self.path or "") if read is not None else ""
-        if LANG_PLACEHOLDER in template:
-            if lang_column is not None:
-                raise ConfigError(f"{template}: give the language by {LANG_PLACEHOLDER} in the path or by a "
-                                  "language column, not both")
+
+        def per_language() -> dict[str, Any]:
             if self.format == "parquet":
-                files: dict[str, Any] = dict(language_files(template, self.languages))
-            elif self.languages is None:
+                return dict(language_files(template, self.languages))
+            if self.languages is None:
                 raise ConfigError(f"{template}: a {self.format} path with {LANG_PLACEHOLDER} needs languages")
-            else:
-                files = {lang: template.replace(LANG_PLACEHOLDER, lang) for lang in self.languages}
-            parts = [one(where, lang) for lang, where in files.items()]
-            return parts[0] if len(parts) == 1 else datasets.concatenate_datasets(parts)
-        where = template if read is not None else self.data
-        if lang_column is not None:
-            return one(where, None)
-        if self.languages is not None and len(self.languages) == 1:
-            return one(where, self.languages[0])
-        raise ConfigError(f"{self.path}: say which language the data is in: a {LANG_PLACEHOLDER} placeholder "
-                          "in the path, a language column (lang_column), or exactly one entry in languages")
+            return {lang: template.replace(LANG_PLACEHOLDER, lang) for lang in self.languages}
+
+        return self._by_language(template, template if read is not None else self.data, lang_column is not None,
+                                 one, per_language)
 
     def _load_files(self, reader: FileReader) -> datasets.Dataset:
         """Read with a one-language-per-file reader (tagging and QA formats)."""
