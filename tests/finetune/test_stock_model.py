@@ -57,3 +57,39 @@ def test_the_cli_takes_a_label_map(stock_classifier, toy_data, tmp_path):
     assert json.loads((tmp_path / "cli" / "metrics.json").read_text())["systems"]["xlt"]["languages"]["en"]["n"] == 24
     bad = CliRunner().invoke(app, [*args[:-4], "--label-map", "colour"])
     assert bad.exit_code == 2 and "expected GOLD=MODEL_LABEL" in bad.output
+
+
+def test_a_stock_token_classifier_is_scored_as_tagging(tiny_model, tmp_path):
+    """No xlt card: the head in config.json (BertForTokenClassification) says the task."""
+    from transformers import BertForTokenClassification
+
+    from xlt.corpus.schema import make_dataset
+
+    torch.manual_seed(0)
+    folder = tmp_path / "stock-tagger"
+    BertForTokenClassification(BertConfig.from_pretrained(tiny_model, num_labels=2)).save_pretrained(folder)
+    AutoTokenizer.from_pretrained(tiny_model).save_pretrained(folder)
+    test = make_dataset({"id": ["1", "2", "1"], "lang": ["en", "en", "de"],
+                         "tokens": [["the", "cat"], ["a", "dog"], ["die", "katze"]],
+                         "tags": [["O", "NOUN"], ["O", "NOUN"], ["O", "NOUN"]]})
+    results = evaluate_saved(folder, None, test=test, output=tmp_path / "eval",
+                             label_map={"O": "LABEL_0", "NOUN": "LABEL_1"})
+    assert results["primary_metric"] == "word_accuracy"
+    assert set(results["systems"]["xlt"]["languages"]) == {"en", "de"}
+
+
+def test_a_stock_question_answering_model_is_scored_as_qa(tiny_model, tmp_path):
+    from transformers import BertForQuestionAnswering
+
+    from xlt.corpus.schema import make_dataset
+
+    torch.manual_seed(0)
+    folder = tmp_path / "stock-qa"
+    BertForQuestionAnswering(BertConfig.from_pretrained(tiny_model)).save_pretrained(folder)
+    AutoTokenizer.from_pretrained(tiny_model).save_pretrained(folder)
+    test = make_dataset({"id": ["1", "1"], "lang": ["en", "de"], "question": ["which cat", "welche katze"],
+                         "context": ["the red cat", "die rote katze"],
+                         "answers": [{"text": ["red cat"], "answer_start": [4]},
+                                     {"text": ["rote katze"], "answer_start": [4]}]})
+    results = evaluate_saved(folder, None, test=test, output=tmp_path / "eval")
+    assert results["primary_metric"] == "qa_f1_mlqa" and set(results["systems"]["xlt"]["languages"]) == {"en", "de"}

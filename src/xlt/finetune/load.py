@@ -12,7 +12,7 @@ from xlt.device import resolve_device
 from xlt.errors import ModelError
 from xlt.finetune.save import DELTA_FILE, DELTA_WEIGHTS, save_model
 from xlt.finetune.strategies import make_strategy
-from xlt.finetune.tasks import deployable_tasks, get_task
+from xlt.finetune.tasks import deployable_tasks, get_task, task_of_architectures
 from xlt.model.card import ModelCard
 from xlt.model.load_variant import load_variant
 from xlt.model.loader import load_encoder, load_tokenizer
@@ -42,7 +42,10 @@ def load_saved(path: str | Path, device: str | torch.device | None = "cpu") -> S
     if not (path / "config.json").is_file():
         raise ModelError(f"{path} is not a model folder (no config.json)")
     card = ModelCard.read(path) or ModelCard()
-    task = get_task(card.task or DEFAULT_TASK, card.task_options)
+    if card.task is None:  # a folder xlt did not write: its head says its task
+        architectures = json.loads((path / "config.json").read_text("utf-8")).get("architectures")
+        card = card.model_copy(update={"task": task_of_architectures(architectures)})
+    task = get_task(card.task, card.task_options)
     model = task.load_model(path).to(device)
     return SavedModel(model.eval(), AutoTokenizer.from_pretrained(path), spec_of(str(path), card), card)
 

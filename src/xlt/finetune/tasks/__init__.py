@@ -15,6 +15,7 @@ from xlt.finetune.tasks.classification import ClassificationTask
 from xlt.finetune.tasks.qa import QATask
 from xlt.finetune.tasks.tagging import TaggingTask
 from xlt.finetune.tasks.translation import TranslationTask
+from xlt.model.saved import DEFAULT_TASK
 
 TASKS: dict[str, type[Task]] = {}
 
@@ -41,9 +42,23 @@ def get_task(name: str, options: dict[str, Any] | None = None) -> Task:
         raise ConfigError(f"task {name!r}: bad task_options {options}: {err}") from err
 
 
+def task_of_architectures(architectures: list[str] | None) -> str:
+    """The task of a transformers folder with no xlt card, from its ``config.json`` architectures: the task
+    whose Auto class has the same head (``BertForTokenClassification`` -> tagging), else the default.
+
+    >>> task_of_architectures(["XLMRobertaForTokenClassification"]), task_of_architectures(None)
+    ('tagging', 'classification')
+    """
+    for name, task in TASKS.items():
+        head = task.auto_model_class.removeprefix("AutoModel")
+        if any(arch.endswith(head) for arch in architectures or []):
+            return name
+    return DEFAULT_TASK
+
+
 def deployable_tasks() -> list[str]:
     """The tasks ``xlt export`` and ``xlt serve`` run."""
     return [name for name, task in TASKS.items() if task.deployable]
 
 
-__all__ = ["TASKS", "Task", "deployable_tasks", "get_task", "register_task"]
+__all__ = ["TASKS", "Task", "deployable_tasks", "get_task", "register_task", "task_of_architectures"]
