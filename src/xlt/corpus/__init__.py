@@ -59,17 +59,17 @@ from xlt.corpus.schema import (
     register_layout,
     validate_dataset,
 )
-from xlt.corpus.spec import FORMATS, DataSpec
+from xlt.corpus.spec import DataSpec, known_formats
 from xlt.corpus.split import split_by_item, split_manifest
 from xlt.corpus.subset import select_ids, select_languages
 
 __all__ = [
-    "ANSWERS", "BUILTINS", "COLUMNS", "CONTEXT", "FORMATS", "ID", "LABEL", "LANG", "PAIR_COLUMNS", "PRESETS",
+    "ANSWERS", "BUILTINS", "COLUMNS", "CONTEXT", "ID", "LABEL", "LANG", "PAIR_COLUMNS", "PRESETS",
     "QA_COLUMNS", "QA_FEATURES", "QUESTION", "READERS", "TAGGING_COLUMNS", "TAGGING_FEATURES", "TAGS",
     "LAYOUTS", "TEXT", "TEXT_PAIR", "TOKENS", "Columns", "DataConfig", "DataSpec", "SplitConfig",
     "Layout", "check_no_leakage", "expand_env", "features", "is_pair", "language_files", "load_builtin",
     "make_dataset", "read_conll2002", "read_conllu", "read_iob2", "read_pawsx", "read_preset", "read_sib200",
     "read_squad", "read_table", "read_token_tsv", "read_xnli", "sample_languages", "select_ids",
     "select_languages", "shared_ids", "split_by_item", "split_manifest", "get_layout", "layout_of",
-    "register_layout", "validate_dataset",
+    "register_layout", "known_formats", "validate_dataset",
 ]

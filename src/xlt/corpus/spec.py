@@ -42,8 +42,6 @@ def suffix_formats() -> dict[str, str]:
     return {**{f".{f}": f for f in TABLE_FORMATS}, ".parquet": "parquet",
             **{suffix: name for name, reader in READERS.items() for suffix in reader.suffixes}}
 
-
-FORMATS: tuple[str, ...] = known_formats()
 #: The fields that are options of one of the file readers (see :data:`~xlt.corpus.readers.READERS`).
 READER_OPTIONS: tuple[str, ...] = ("tag_column", "repair", "repair_offsets", "allow_unanswered", "duplicate_ids")
 _YAML_SUFFIXES = (".yaml", ".yml")

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import torch
+from transformers import AutoTokenizer
 
 from xlt.device import resolve_device
 from xlt.errors import ModelError
@@ -24,8 +25,6 @@ def load_saved(path: str | Path, device: str | torch.device | None = "cpu") -> S
     """The model on ``device`` (:func:`xlt.device.resolve_device`: ``auto`` picks a GPU where there is one),
     its tokenizer and its card (prefix, max length, task, source languages)."""
     device = resolve_device(device)
-    from transformers import AutoTokenizer
-
     path = _local_folder(path)
     if (variant := read_variant(path)) is not None:  # exported: ONNX, TorchScript, dropped layers
         task = (ModelCard.read(path) or ModelCard()).task or DEFAULT_TASK

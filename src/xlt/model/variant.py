@@ -70,7 +70,6 @@ def _load_torchscript(folder: Path, runtime: Path, config, device: torch.device)
 register_runtime("torch", "model.safetensors", _load_torch)
 register_runtime("onnx", "model.onnx", _load_onnx)
 register_runtime("torchscript", "model.ts", _load_torchscript)
-FORMATS = tuple(RUNTIMES)
 
 
 class VariantCard(BaseModel):
