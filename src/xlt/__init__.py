@@ -11,7 +11,8 @@ The package follows the five steps of cross-lingual transfer:
 A run is one config (a YAML file for ``xlt train``, or the same fields as a dict) and one call: train on
 the source language, score every language beside the baselines, write ``runs/<name>/`` (``report.html``,
 ``metrics.json``, the saved model). The public API is ``xlt.TrainConfig``, ``xlt.train`` and
-``xlt.evaluate_model`` (``xlt.evaluate`` is the step-5 package); they load on first use, so ``import xlt``
+``xlt.evaluate_model`` (``xlt.evaluate`` is the step-5 package), and ``xlt.load(path)``, a
+:class:`~xlt.deploy.predictor.Predictor` for any task's model; they load on first use, so ``import xlt``
 stays light:
 
 >>> import xlt
@@ -22,6 +23,8 @@ stays light:
 >>> xlt.train(config).results["systems"]["xlt"]["target_mean"]  # the demo's run: minutes  # doctest: +SKIP
 0.67...
 >>> xlt.evaluate_model("runs/emoji", "builtin:emoji-groups", languages=["ja"])  # doctest: +SKIP
+>>> xlt.load("runs/emoji").predict(["I love this"])  # doctest: +SKIP
+[Classified(label='love', score=0.93, scores={...})]
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ _API = {
     "TrainConfig": ("xlt.finetune.config", "TrainConfig"),
     "train": ("xlt.finetune.train", "train"),
     "evaluate_model": ("xlt.finetune.evaluate_saved", "evaluate_saved"),
+    "load": ("xlt.deploy.predictor", "load"),
+    "Predictor": ("xlt.deploy.predictor", "Predictor"),
 }
 __all__ = [*_API, "__version__"]
 

@@ -102,13 +102,13 @@ def test_bad_config_names_the_field(tmp_path):
 def no_loading(monkeypatch):
     """Data and model loaders that fail the test if called."""
     from xlt.corpus.config import DataConfig
-    from xlt.deploy.serve import predictor
+    from xlt.finetune import load
 
     def loaded(*args, **kwargs):
         raise AssertionError("data or model was loaded before the config error")
 
     monkeypatch.setattr(DataConfig, "load", loaded)
-    monkeypatch.setattr(predictor, "Predictor", loaded)
+    monkeypatch.setattr(load, "load_saved", loaded)
 
 
 def one_error_line(result) -> str:
@@ -157,14 +157,14 @@ def test_data_mapping_without_format_reads_by_suffix(tmp_path, toy_data, monkeyp
     assert seen["format"] == "jsonl" and seen["rows"] > 0
 
 
-def test_predict_non_utf8_input_names_the_file_and_line(tmp_path, no_loading):
+def test_predict_non_utf8_input_names_the_file_and_line(tmp_path, tiny_model, no_loading):
     bad = tmp_path / "texts.txt"
     bad.write_bytes(b"the cat\nder hund\n" + "la maison bleue\n".encode("utf-16"))
-    line = one_error_line(runner.invoke(app, ["predict", str(tmp_path / "run"), "--input", str(bad)]))
+    line = one_error_line(runner.invoke(app, ["predict", str(tiny_model), "--input", str(bad)]))
     assert line.startswith(f"error: {bad}:3: not UTF-8: byte 0xff")
-    line = one_error_line(runner.invoke(app, ["predict", str(tmp_path / "run")], input=b"ok\n\xe4\n"))
-    assert line == "error: <stdin>:2: not UTF-8: byte 0xe4; give the texts as UTF-8"
-    line = one_error_line(runner.invoke(app, ["predict", str(tmp_path / "run"), "--input", str(tmp_path / "no.txt")]))
+    line = one_error_line(runner.invoke(app, ["predict", str(tiny_model)], input=b"ok\n\xe4\n"))
+    assert line == "error: <stdin>:2: not UTF-8: byte 0xe4 at column 1; save the file as UTF-8"
+    line = one_error_line(runner.invoke(app, ["predict", str(tiny_model), "--input", str(tmp_path / "no.txt")]))
     assert line == f"error: {tmp_path / 'no.txt'}: file not found"
 
 

@@ -40,7 +40,7 @@ def toy_jsonl(tiny_run: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_predictor(tiny_run: Path):
-    from xlt.deploy.serve.predictor import Predictor
+    from xlt.deploy.predictor import Predictor
 
     return Predictor(tiny_run)
 

@@ -139,7 +139,7 @@ app.command(name="tune")(tune_cli.tune)
 app.command()(export.export)
 app.command()(variants.variants)
 app.command()(serve.serve)
-app.command()(predict.predict)
+app.command(epilog=predict.EPILOG)(predict.predict)
 transfer.register(app)  # few-shot, continual, merge
 app.add_typer(models.app, name="models")
 

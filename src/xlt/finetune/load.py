@@ -38,15 +38,26 @@ def load_saved(path: str | Path, device: str | torch.device | None = "cpu") -> S
         saved = _load_delta(path)
         saved.model.to(device)
         return saved
-    if not (path / "config.json").is_file():
-        raise ModelError(f"{path} is not a model folder (no config.json)")
-    card = ModelCard.read(path) or ModelCard()
-    if card.task is None:  # a folder xlt did not write: its head says its task
-        architectures = json.loads((path / "config.json").read_text("utf-8")).get("architectures")
-        card = card.model_copy(update={"task": task_of_architectures(architectures)})
+    card = card_of(path)
     task = get_task(card.task, card.task_options)
     model = task.load_model(path).to(device)
     return SavedModel(model.eval(), AutoTokenizer.from_pretrained(path), spec_of(str(path), card), card)
+
+
+def card_of(path: str | Path) -> ModelCard:
+    """The card of a model folder (or hub id) without loading its weights; a folder xlt did not write gets
+    the task of its head (``config.json`` architectures)."""
+    path = _local_folder(path)
+    if not path.exists():
+        raise ModelError(f"{path}: no such run or model folder")
+    card = ModelCard.read(path)
+    if card is None and not (path / "config.json").is_file():
+        raise ModelError(f"{path} is not a model folder (no config.json)")
+    card = card or ModelCard()
+    if card.task is None and (path / "config.json").is_file():
+        architectures = json.loads((path / "config.json").read_text("utf-8")).get("architectures")
+        card = card.model_copy(update={"task": task_of_architectures(architectures)})
+    return card
 
 
 def _local_folder(path: str | Path) -> Path:

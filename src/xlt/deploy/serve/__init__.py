@@ -2,7 +2,6 @@
 
 - settings.py: every limit and knob (ServeSettings)
 - schemas.py: request/response models (unknown fields rejected; limits in the OpenAPI spec)
-- predictor.py: the loaded model (torch or exported variant) -> labels and scores
 - language.py: language identification (py3langid) for texts sent without a language
 - batcher.py: dynamic micro-batching over a bounded queue
 - body_limit.py, auth.py, logs.py, metrics.py: request size limit, bearer token, JSON logs, Prometheus

@@ -24,6 +24,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from xlt.deploy.predictor import Predictor
 from xlt.deploy.serve import language
 from xlt.deploy.serve.auth import token_checker
 from xlt.deploy.serve.batcher import MicroBatcher, QueueFull
@@ -31,7 +32,6 @@ from xlt.deploy.serve.body_limit import BodySizeLimit
 from xlt.deploy.serve.info import model_info
 from xlt.deploy.serve.logs import LOGGER, request_id_var
 from xlt.deploy.serve.metrics import ServeMetrics
-from xlt.deploy.serve.predictor import Predictor
 from xlt.deploy.serve.schemas import (
     ErrorResponse,
     InfoResponse,
@@ -41,6 +41,7 @@ from xlt.deploy.serve.schemas import (
     predict_request_model,
 )
 from xlt.deploy.serve.settings import ServeSettings
+from xlt.errors import ModelError
 
 log = logging.getLogger(LOGGER)
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -65,6 +66,15 @@ def _validation_message(errors) -> tuple[int, str]:
     return 422, "invalid request: " + "; ".join(parts)
 
 
+def _require_deployable(predictor: Predictor) -> None:
+    """The service answers with labels and scores: a model of another task fails at start-up."""
+    from xlt.finetune.tasks import deployable_tasks
+
+    if not predictor.task.deployable:
+        raise ModelError(f"xlt serve answers the deployable tasks ({', '.join(deployable_tasks())}) so far; "
+                         f"{predictor.path} is a {predictor.saved.task!r} model")
+
+
 def create_app(settings: ServeSettings, predictor: Predictor | None = None) -> FastAPI:
     """The service for ``settings.model`` (or an already loaded ``predictor``, e.g. in tests)."""
     state = SimpleNamespace(predictor=predictor, batcher=None, ready=False)
@@ -75,6 +85,7 @@ def create_app(settings: ServeSettings, predictor: Predictor | None = None) -> F
         if state.predictor is None:
             state.predictor = Predictor(settings.model, threads=settings.threads, device=settings.device,
                                         batch_size=max(settings.max_batch_size, 1))
+        _require_deployable(state.predictor.load())
         state.info = model_info(state.predictor.path, state.predictor.run.root if state.predictor.run else None)
         state.batcher = MicroBatcher(state.predictor.predict, max_batch_size=settings.max_batch_size,
                                      max_wait_s=settings.max_wait_ms / 1000, queue_size=settings.queue_size,

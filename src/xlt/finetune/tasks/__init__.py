@@ -44,14 +44,21 @@ def get_task(name: str, options: dict[str, Any] | None = None) -> Task:
 
 def task_of_architectures(architectures: list[str] | None) -> str:
     """The task of a transformers folder with no xlt card, from its ``config.json`` architectures: the task
-    whose Auto class has the same head (``BertForTokenClassification`` -> tagging), else the default.
+    whose Auto class has the same head (``BertForTokenClassification`` -> tagging) or maps the class
+    (``MarianMTModel`` -> translation), else the default.
 
-    >>> task_of_architectures(["XLMRobertaForTokenClassification"]), task_of_architectures(None)
-    ('tagging', 'classification')
+    >>> task_of_architectures(["XLMRobertaForTokenClassification"]), task_of_architectures(["MarianMTModel"])
+    ('tagging', 'translation')
+    >>> task_of_architectures(None)
+    'classification'
     """
+    import transformers
+
     for name, task in TASKS.items():
         head = task.auto_model_class.removeprefix("AutoModel")
-        if any(arch.endswith(head) for arch in architectures or []):
+        auto = getattr(transformers, task.auto_model_class, None)
+        known = set(getattr(getattr(auto, "_model_mapping", None), "_model_mapping", {}).values())  # names only
+        if any(arch.endswith(head) or arch in known for arch in architectures or []):
             return name
     return DEFAULT_TASK
 

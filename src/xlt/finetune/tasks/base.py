@@ -7,8 +7,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 from datasets import Dataset
+from pydantic import BaseModel
 
-from xlt.errors import ConfigError
+from xlt.errors import ConfigError, DataError
 from xlt.finetune.head_init import init_head_from_probe
 from xlt.model.spec import ModelSpec
 
@@ -35,6 +36,9 @@ class Task:
     deployable: ClassVar[bool] = False
     #: translate-test / translate-train apply: the labels survive translating the input text
     translatable: ClassVar[bool] = False
+    #: the fields one input of :meth:`predict_inputs` has (``xlt predict``'s input columns); a bare string is
+    #: the first of them
+    input_fields: ClassVar[tuple[str, ...]] = ("text",)
 
     def labels(self, train: Dataset) -> list[str]:
         """The label set, read from the training data (may also fix the metrics, e.g. NER vs POS)."""
@@ -118,6 +122,24 @@ class Task:
         ``TrainedRun``; ``None`` (the default) means the shared encoder + head loop of ``train()``."""
         return None
 
+    def input_row(self, item: str | dict) -> dict:
+        """One input as a row with :attr:`input_fields`; a :class:`DataError` names the field that is wrong."""
+        row = {self.input_fields[0]: item} if isinstance(item, str) else dict(item)
+        for name in self.input_fields:
+            if not isinstance(row.get(name), str):
+                raise DataError(f"a string is needed, got {shown(row.get(name))}", field=name)
+        return row
+
+    def predict_inputs(self, saved, rows: list[dict], *, batch_size: int = 64) -> list[BaseModel]:
+        """Typed predictions (one pydantic record per row) of the loaded ``saved`` model for rows of
+        :meth:`input_row`; the engine of :class:`xlt.deploy.predictor.Predictor`."""
+        raise NotImplementedError(f"task {self.name!r} does not predict from plain inputs")
+
     def prediction_record(self, row: dict, prediction: Any) -> dict:
         """One line of ``predictions/<lang>.jsonl``."""
         return {**row, "prediction": prediction}
+
+
+def shown(value: Any) -> str:
+    """A short description of a wrong input value for an error message."""
+    return "nothing" if value is None else f"{type(value).__name__} {str(value)[:40]!r}"

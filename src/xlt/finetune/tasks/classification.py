@@ -6,12 +6,14 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 from datasets import Dataset
+from pydantic import BaseModel
 
 from xlt.errors import DataError
 from xlt.evaluate.baselines import FrozenEncoderBaseline, LexicalBaseline
 from xlt.finetune.frozen_features import FrozenFeatures
-from xlt.finetune.tasks.base import Task
+from xlt.finetune.tasks.base import Task, shown
 from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
 from xlt.model.predict import predict_logits
 from xlt.model.spec import ModelSpec
@@ -21,6 +23,14 @@ def input_texts(ds: Dataset, spec: ModelSpec) -> tuple[list[str], list[str] | No
     """The model's inputs for ``ds``: the prefix goes before the first text of each example."""
     pairs = list(ds["text_pair"]) if "text_pair" in ds.column_names else None
     return spec.apply_prefix(list(ds["text"])), pairs
+
+
+class Classified(BaseModel):
+    """One classified text: the best label, its probability, and every label's probability."""
+
+    label: str
+    score: float
+    scores: dict[str, float]
 
 
 class ClassificationTask(Task):
@@ -39,6 +49,30 @@ class ClassificationTask(Task):
         if MeanPoolingForSequenceClassification.__name__ in (config.get("architectures") or []):
             return MeanPoolingForSequenceClassification.from_pretrained(path)  # xlt's head, no remote code
         return super().load_model(path)
+
+    def input_row(self, item: str | dict) -> dict:
+        row = super().input_row(item)
+        if row.get("text_pair") is not None and not isinstance(row["text_pair"], str):
+            raise DataError(f"a string is needed, got {shown(row['text_pair'])}", field="text_pair")
+        return row
+
+    def predict_inputs(self, saved, rows: list[dict], *, batch_size: int = 64) -> list[Classified]:
+        labels = self.saved_labels(saved.model)
+        out: list[Classified | None] = [None] * len(rows)
+        paired = [i for i, r in enumerate(rows) if r.get("text_pair") is not None]
+        single = sorted(set(range(len(rows))) - set(paired))
+        for idx, pairs in ((single, None), (paired, [rows[i]["text_pair"] for i in paired])):
+            if not idx:
+                continue  # the tokenizer takes pairs for all texts of a call or for none
+            texts = saved.spec.apply_prefix([rows[i]["text"] for i in idx])
+            logits = predict_logits(saved.model, saved.tokenizer, texts, pairs, batch_size=batch_size,
+                                    max_length=saved.spec.max_length, progress=False)
+            probs = np.exp(logits - logits.max(-1, keepdims=True))
+            probs /= probs.sum(-1, keepdims=True)
+            for i, row in zip(idx, probs, strict=True):
+                out[i] = Classified(label=labels[int(row.argmax())], score=float(row.max()),
+                                    scores={label: float(p) for label, p in zip(labels, row, strict=True)})
+        return out
 
     def model_inputs(self, ds: Dataset, spec: ModelSpec) -> tuple[list[str], list[str] | None]:
         return input_texts(ds, spec)

@@ -14,6 +14,7 @@ from typing import Literal
 import numpy as np
 import torch
 from datasets import Dataset
+from pydantic import BaseModel
 
 from xlt.errors import ConfigError
 from xlt.evaluate.baselines.span_head import SpanHeadBaseline
@@ -25,11 +26,22 @@ from xlt.model.spec import ModelSpec
 METRICS = {"mlqa": ("exact_match_mlqa", "qa_f1_mlqa"), "squad": ("exact_match", "qa_f1")}
 
 
+class Answer(BaseModel):
+    """One answer span: its text, its character offsets in the context (``context[start:end] == answer``) and
+    its probability (start x end probability within the window it was read from, as ``pipeline`` scores)."""
+
+    answer: str
+    start: int
+    end: int
+    score: float
+
+
 class QATask(Task):
     name = "qa"
     baselines = {"frozen-encoder": lambda frozen, seed: SpanHeadBaseline(frozen, seed)}
     layout = "qa"
     auto_model_class = "AutoModelForQuestionAnswering"
+    input_fields = ("question", "context")
 
     def saved_labels(self, model) -> list[str]:
         return []  # spans, not classes
@@ -88,34 +100,60 @@ class QATask(Task):
 
     @torch.inference_mode()
     def predict(self, model, tokenizer, spec: ModelSpec, ds: Dataset, *, batch_size: int = 32) -> list[str]:
+        return [a.answer for a in self.answers(model, tokenizer, spec, ds, batch_size=batch_size)]
+
+    def predict_inputs(self, saved, rows: list[dict], *, batch_size: int = 32) -> list[Answer]:
+        ds = Dataset.from_dict({"question": [r["question"] for r in rows], "context": [r["context"] for r in rows]})
+        return self.answers(saved.model, saved.tokenizer, saved.spec, ds, batch_size=batch_size)
+
+    @torch.inference_mode()
+    def answers(self, model, tokenizer, spec: ModelSpec, ds: Dataset, *, batch_size: int = 32) -> list[Answer]:
+        """The best span of each question over all windows of its context (an empty answer at 0 where none fits)."""
         model.eval()
         enc = self.window_features(ds, tokenizer, spec)
         contexts = list(ds["context"])
-        best: list[tuple[float, str]] = [(-np.inf, "")] * len(ds)
+        best: list[tuple[float, Answer]] = [(-np.inf, Answer(answer="", start=0, end=0, score=0.0))] * len(ds)
         for idx in length_sorted_batches([len(ids) for ids in enc["input_ids"]], batch_size):
             batch = tokenizer.pad({"input_ids": [enc["input_ids"][i] for i in idx],
                                    "attention_mask": [enc["attention_mask"][i] for i in idx]}, return_tensors="pt")
             out = model(**{k: v.to(model.device) for k, v in batch.items()})
             for row, i in enumerate(idx):
                 example = enc["overflow_to_sample_mapping"][i]
-                score, text = self.best_span(out.start_logits[row].float().cpu().numpy(),
-                                              out.end_logits[row].float().cpu().numpy(),
-                                              enc["offset_mapping"][i], enc.sequence_ids(i), contexts[example])
-                if score > best[example][0]:
-                    best[example] = (score, text)
-        return [text for _, text in best]
+                start_logits = out.start_logits[row].float().cpu().numpy()
+                end_logits = out.end_logits[row].float().cpu().numpy()
+                logit, start, end = self.best_char_span(start_logits, end_logits, enc["offset_mapping"][i],
+                                                        enc.sequence_ids(i))
+                if logit > best[example][0]:
+                    best[example] = (logit, Answer(answer=contexts[example][start:end], start=start, end=end,
+                                                   score=self.span_probability(start_logits, end_logits, logit,
+                                                                               enc.sequence_ids(i))))
+        return [answer for _, answer in best]
 
     def best_span(self, start_logits, end_logits, offsets, sequence_ids, context: str) -> tuple[float, str]:
-        """The best-scoring valid span of one window (n-best starts x n-best ends)."""
+        """The best-scoring valid span of one window (n-best starts x n-best ends) and its text."""
+        score, start, end = self.best_char_span(start_logits, end_logits, offsets, sequence_ids)
+        return score, context[start:end]
+
+    def best_char_span(self, start_logits, end_logits, offsets, sequence_ids) -> tuple[float, int, int]:
+        """``(start + end logit, first char, end char)`` of the best valid span of one window; ``-inf`` if none."""
         in_context = np.array([s == 1 for s in sequence_ids] + [False] * (len(start_logits) - len(sequence_ids)))
         starts = [int(t) for t in np.argsort(-start_logits)[: self.n_best] if in_context[t]]
         ends = [int(t) for t in np.argsort(-end_logits)[: self.n_best] if in_context[t]]
-        best = (-np.inf, "")
+        best = (-np.inf, 0, 0)
         for s in starts:
             for e in ends:
                 if s <= e < s + self.max_answer_length and start_logits[s] + end_logits[e] > best[0]:
-                    best = (float(start_logits[s] + end_logits[e]), context[offsets[s][0]:offsets[e][1]])
+                    best = (float(start_logits[s] + end_logits[e]), offsets[s][0], offsets[e][1])
         return best
+
+    @staticmethod
+    def span_probability(start_logits, end_logits, logit: float, sequence_ids) -> float:
+        """exp(span logit) over the start and end softmax normalisers of the window's context tokens."""
+        if not np.isfinite(logit):
+            return 0.0
+        in_context = np.array([s == 1 for s in sequence_ids] + [False] * (len(start_logits) - len(sequence_ids)))
+        norm = sum(float(np.logaddexp.reduce(x[in_context])) for x in (start_logits, end_logits))
+        return float(np.exp(logit - norm))
 
     def dev_metric(self, eval_pred) -> dict[str, float]:
         """Share of dev windows whose start and end token are both right (for checkpoint selection)."""

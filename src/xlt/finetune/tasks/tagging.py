@@ -15,10 +15,12 @@ from collections import Counter
 import numpy as np
 import torch
 from datasets import Dataset
+from pydantic import BaseModel
 
+from xlt.errors import DataError
 from xlt.evaluate.baselines import MajorityTagBaseline, TokenProbeBaseline
 from xlt.evaluate.tagging_metrics import entity_f1, entity_type_table
-from xlt.finetune.tasks.base import Task
+from xlt.finetune.tasks.base import Task, shown
 from xlt.finetune.word_features import WordFeatures
 from xlt.finetune.word_windows import make_windows, window_labels, words_from_windows
 from xlt.model.embed import length_sorted_batches
@@ -26,6 +28,13 @@ from xlt.model.spec import ModelSpec
 
 log = logging.getLogger("xlt")
 IOB2_TAG = re.compile(r"^(O|[BI]-.+)$")
+
+
+class Tagged(BaseModel):
+    """One tagged sentence: its words and one tag per word."""
+
+    tokens: list[str]
+    tags: list[str]
 
 
 class TaggingTask(Task):
@@ -36,6 +45,24 @@ class TaggingTask(Task):
     }
     layout = "tagging"
     auto_model_class = "AutoModelForTokenClassification"
+    input_fields = ("tokens",)
+
+    def input_row(self, item: str | dict) -> dict:
+        """Words as a list (``tokens``), or a raw text (a bare string or ``text``) split on whitespace."""
+        row = {"text": item} if isinstance(item, str) else dict(item)
+        if row.get("tokens") is None and isinstance(row.get("text"), str):
+            row["tokens"] = row["text"].split()
+        tokens = row.get("tokens")
+        if not isinstance(tokens, list | tuple) or not all(isinstance(t, str) and t for t in tokens):
+            raise DataError("a list of non-empty words (or a 'text' to split on whitespace) is needed, got "
+                            f"{shown(tokens)}", field="tokens")
+        row["tokens"] = list(tokens)
+        return row
+
+    def predict_inputs(self, saved, rows: list[dict], *, batch_size: int = 64) -> list[Tagged]:
+        tags = self.predict(saved.model, saved.tokenizer, saved.spec,
+                            Dataset.from_dict({"tokens": [r["tokens"] for r in rows]}), batch_size=batch_size)
+        return [Tagged(tokens=r["tokens"], tags=t) for r, t in zip(rows, tags, strict=True)]
 
     def rename_labels(self, ds: Dataset, mapping: dict[str, str]) -> Dataset:
         return ds.map(lambda row: {"tags": [mapping.get(t, t) for t in row["tags"]]}, desc="renaming tags")

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from datasets import Dataset
+from pydantic import BaseModel
 
 from xlt.finetune.tasks.base import Task
 from xlt.model.spec import ModelSpec
@@ -40,6 +41,12 @@ class CopySource:
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         return list(texts)
+
+
+class Translated(BaseModel):
+    """One translated text."""
+
+    translation: str
 
 
 class TranslationTask(Task):
@@ -98,6 +105,11 @@ class TranslationTask(Task):
         return generate(model, tokenizer, spec.apply_prefix(list(ds["text"])), forced_bos_token_id=bos,
                         num_beams=self.num_beams, max_length=spec.max_length, max_new_tokens=self.max_new_tokens,
                         batch_size=batch_size, no_repeat_ngram_size=self.no_repeat_ngram_size)
+
+    def predict_inputs(self, saved, rows: list[dict], *, batch_size: int = 32) -> list[Translated]:
+        texts = self.predict(saved.model, saved.tokenizer, saved.spec,
+                             Dataset.from_dict({"text": [r["text"] for r in rows]}), batch_size=batch_size)
+        return [Translated(translation=t) for t in texts]
 
     def train_run(self, config, run, data, *, resume: bool = False):
         from xlt.finetune.seq2seq import train_seq2seq  # seq2seq builds on train(), which imports the tasks
