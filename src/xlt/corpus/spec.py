@@ -112,7 +112,7 @@ class DataSpec(BaseModel):
 
     format: str
     path: str | None = None
-    layout: str | None = None  # the layout of the rows; filled in from the format where the format fixes it
+    layout: str | None = None  # row formats: the rows' layout (default classification); other formats fix it
     languages: list[str] | None = None
     columns: Columns | None = None
     lang_column: ColumnRef | None = None
