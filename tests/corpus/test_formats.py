@@ -168,3 +168,123 @@ def test_train_config_to_yaml_with_a_dataframe() -> None:
     text = cfg.to_yaml()
     assert "format: memory" in text and "path: '<in-memory DataFrame: 20 rows>'" in text
     assert cfg.data.load()["train"].num_rows > 0
+
+
+# tagging and QA rows ------------------------------------------------------------------------------------------
+
+NER = datasets.Features({"words": datasets.List(datasets.Value("string")),
+                         "ner_tags": datasets.List(datasets.ClassLabel(names=["O", "B-PER", "I-PER"]))})
+TAGGED = [{"words": ["Bob", "Smith", "ran"], "ner_tags": [1, 2, 0]}, {"words": ["Hi"], "ner_tags": [0]}]
+TAG_COLUMNS = {"tokens": "words", "tags": "ner_tags"}
+QA = [{"id": "q1", "question": "Who ran?", "context": "Bob ran.", "answers": {"text": ["Bob"], "answer_start": [0]}},
+      {"id": "q2", "question": "What?", "context": "It ran.", "answers": {"text": ["ran"], "answer_start": [3]}}]
+
+
+def _tagged(rows: list[dict] = TAGGED) -> datasets.Dataset:
+    """Tagging rows with integer ``ner_tags`` that a ``ClassLabel`` names, as conll2003/wikiann have."""
+    return datasets.Dataset.from_list(rows, features=NER)
+
+
+def _write(kind: str, data: datasets.Dataset, tmp_path: Path) -> str:
+    """``data`` as a spec of format ``kind`` (memory: the in-memory Dataset, which keeps its features)."""
+    if kind == "parquet":
+        data.to_parquet(str(tmp_path / "d.parquet"))
+        return f"parquet:{tmp_path / 'd.parquet'}"
+    if kind == "disk":
+        data.save_to_disk(str(tmp_path / "d"))
+        return f"disk:{tmp_path / 'd'}"
+    (tmp_path / "hub" / "data").mkdir(parents=True)
+    data.to_parquet(str(tmp_path / "hub" / "data" / "train-00000.parquet"))
+    return f"hf:{tmp_path / 'hub'}@train"
+
+
+def _read(kind: str, data: datasets.Dataset, tmp_path: Path, **fields: object) -> datasets.Dataset:
+    if kind == "memory":
+        return DataSpec(format="memory", data=data, languages=["en"], **fields).load()
+    return _load(_write(kind, data, tmp_path), languages=["en"], **fields)
+
+
+@pytest.mark.parametrize("kind", ["parquet", "disk", "hf", "memory"])
+def test_tagging_rows_with_class_label_tags(kind: str, tmp_path: Path) -> None:
+    ds = _read(kind, _tagged(), tmp_path, layout="tagging", columns=TAG_COLUMNS)
+    assert ds.column_names == ["id", "lang", "tokens", "tags"]
+    assert ds[0] == {"id": "0", "lang": "en", "tokens": ["Bob", "Smith", "ran"], "tags": ["B-PER", "I-PER", "O"]}
+
+
+@pytest.mark.parametrize("kind", ["parquet", "disk", "hf", "memory"])
+def test_qa_rows(kind: str, tmp_path: Path) -> None:
+    ds = _read(kind, datasets.Dataset.from_list(QA), tmp_path, layout="qa")
+    assert ds.column_names == ["id", "lang", "question", "context", "answers"]
+    assert ds[1] == {"id": "q2", "lang": "en", "question": "What?", "context": "It ran.",
+                     "answers": {"text": ["ran"], "answer_start": [3]}}
+
+
+def test_tagging_and_qa_from_a_dataframe() -> None:
+    frame = pd.DataFrame([{"words": ["Hi", "Bob"], "labels": ["O", "B-PER"], "language": "de"}])
+    ds = DataSpec(format="memory", data=frame, layout="tagging", lang_column="language",
+                  columns={"tokens": "words", "tags": "labels"}).load()
+    assert ds[0] == {"id": "0", "lang": "de", "tokens": ["Hi", "Bob"], "tags": ["O", "B-PER"]}
+    qa = DataSpec(format="memory", data=pd.DataFrame(QA), layout="qa", languages=["en"]).load()
+    assert qa["answers"][:] == [row["answers"] for row in QA]
+
+
+@pytest.mark.parametrize("kind", ["parquet", "disk", "hf", "memory"])
+def test_tagging_bad_row_named_by_number(kind: str, tmp_path: Path) -> None:
+    bad = _tagged(_bad(TAGGED, 1, ner_tags=[0, 0]))
+    with pytest.raises(DataError, match=r": row 2: field 'ner_tags': 1 tokens but 2 tags; give one tag per token$"):
+        _read(kind, bad, tmp_path, layout="tagging", columns=TAG_COLUMNS)
+
+
+def test_tagging_empty_token_named_by_row_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "d.parquet"
+    _tagged(_bad(TAGGED, 1, words=[" "])).to_parquet(str(path))
+    with pytest.raises(DataError) as e:
+        _load(f"parquet:{path}", languages=["en"], layout="tagging", columns=TAG_COLUMNS)
+    assert str(e.value) == f"{path}: row 2: field 'words': empty value at position 0"
+
+
+@pytest.mark.parametrize("kind", ["parquet", "disk", "hf", "memory"])
+def test_qa_answer_off_its_offset_named_by_row(kind: str, tmp_path: Path) -> None:
+    bad = datasets.Dataset.from_list(_bad(QA, 1, answers={"text": ["ran"], "answer_start": [2]}))
+    with pytest.raises(DataError, match=r": row 2: field 'answers.answer_start': answer 0, 'ran', is not at "
+                                        r"answer_start 2 of the context$"):
+        _read(kind, bad, tmp_path, layout="qa")
+
+
+def test_qa_columns_mapped_and_missing_answers_named(tmp_path: Path) -> None:
+    rows = [{"qid": r["id"], "q": r["question"], "passage": r["context"], "gold": r["answers"]} for r in QA]
+    mapping = {"id": "qid", "question": "q", "context": "passage", "answers": "gold"}
+    ds = DataSpec(format="memory", data=datasets.Dataset.from_list(rows), layout="qa", columns=mapping,
+                  languages=["en"]).load()
+    assert ds["id"][:] == ["q1", "q2"] and ds[0]["answers"] == QA[0]["answers"]
+    path = _parquet(tmp_path / "qa.parquet", [{k: v for k, v in r.items() if k != "gold"} for r in rows])
+    with pytest.raises(DataError, match=r"qa.parquet: row 1: field 'gold': missing field \(the answers field\)"):
+        _load(f"parquet:{path}", layout="qa", columns=mapping, languages=["en"])
+
+
+def test_layout_spec_checks() -> None:
+    spec = DataSpec.parse("hf:conll2003@validation", layout="tagging", columns={"tags": "ner_tags"},
+                          languages=["en"])
+    assert spec.layout == "tagging" and spec.model_dump(exclude_none=True)["layout"] == "tagging"
+    assert "layout" not in DataSpec.parse("squad:x.json", languages=["en"]).model_dump(exclude_none=True)
+    with pytest.raises(ConfigError, match="not fields of tagging data"):
+        DataSpec.parse("parquet:x.parquet", layout="tagging", columns={"text": "sentence"}, languages=["en"])
+    with pytest.raises(ConfigError, match="unknown layout 'parsing'"):
+        DataSpec.parse("parquet:x.parquet", layout="parsing", languages=["en"])
+    with pytest.raises(ConfigError, match="format squad gives qa data, not tagging"):
+        DataSpec.parse("squad:x.json", layout="tagging", languages=["en"])
+
+
+@pytest.mark.parametrize("task,layout,spec", [
+    ("tagging", "tagging", {"format": "hf", "path": "conll2003@train", "columns": TAG_COLUMNS}),
+    ("qa", "qa", {"format": "parquet", "path": "squad/{lang}.parquet"}),
+])
+def test_train_config_takes_tagging_and_qa_row_specs(task: str, layout: str, spec: dict) -> None:
+    from xlt.finetune.config import TrainConfig
+
+    data = {"train": {**spec, "layout": layout, "languages": ["en"]}, "test": {**spec, "layout": layout}}
+    cfg = TrainConfig.model_validate({"name": "rows", "task": task, "data": data})
+    assert cfg.data.layout == layout and cfg.data.train.columns == DataSpec.parse(data["train"]).columns
+    with pytest.raises(ValueError, match=f"task 'classification' reads classification tables, but the data "
+                                         f"specs give {layout}"):
+        TrainConfig.model_validate({"name": "rows", "task": "classification", "data": data})

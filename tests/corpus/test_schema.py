@@ -104,7 +104,7 @@ def test_make_and_validate_tagging_and_qa():
 @pytest.mark.parametrize("overrides,field,match", [
     ({"tags": [["B-PER"], ["O"]]}, "tags", "2 tokens but 1 tags"),
     ({"tokens": [[], ["Hi"]], "tags": [[], ["O"]]}, "tokens", "no tokens in row 0"),
-    ({"tokens": [["Bob", " "], ["Hi"]]}, "tokens", "empty value at position 1 of row 0"),
+    ({"tokens": [["Bob", " "], ["Hi"]]}, "tokens", "empty value at position 1 in row 0"),
     ({"id": ["s1", "s1"]}, "id", "occurs twice"),
 ])
 def test_validate_bad_tagging(overrides, field, match):

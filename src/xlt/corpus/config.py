@@ -126,7 +126,7 @@ class DataConfig(BaseModel):
 
     @property
     def layout(self) -> str:
-        """The layout of the data (``classification``, ``tagging``, ``qa``, ...), from the specs' formats."""
+        """The layout of the data (``classification``, ``tagging``, ``qa``, ...), from the specs' layouts."""
         return next(spec.layout for split in ("pool", "train", "test") for spec in self.specs(split))
 
     def specs(self, split: str) -> list[DataSpec]:

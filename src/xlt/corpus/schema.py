@@ -97,8 +97,45 @@ class Layout:
         """Columns that hold one non-blank string per row."""
         return tuple(c for c in self.columns if isinstance(self.features().get(c), datasets.Value))
 
+    def row_fields(self, pair: bool = False) -> tuple[str, ...]:
+        """The columns a row of data gives besides ``id`` and ``lang`` (what a ``columns`` mapping maps)."""
+        return self.column_names(pair)[2:]
+
+    def row_value(self, name: str, value: Any) -> Any:
+        """Column ``name``'s value of one row, checked (and converted) for this layout; raise
+        :class:`RowProblem`. By default a non-blank string (an integer is read as its digits)."""
+        return _string(name, value)
+
+    def check_row(self, row: Mapping[str, Any]) -> None:
+        """Checks across the fields of one row (e.g. one tag per token); raise :class:`RowProblem`."""
+
+    def read_row(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """The :meth:`row_fields` of ``row``, each checked by :meth:`row_value`, then :meth:`check_row`."""
+        out = {name: self.row_value(name, row[name]) for name in row}
+        self.check_row(out)
+        return out
+
+    def check_features(self, ds: datasets.Dataset, where: str | Path) -> None:
+        """Checks of the column types beyond the string columns; raise :class:`DataError`."""
+
     def validate_rows(self, ds: datasets.Dataset, where: str | Path) -> None:
-        """Checks beyond the column types (e.g. one tag per token); raise :class:`DataError`."""
+        """:meth:`check_features`, then :meth:`read_row` on every row; raise :class:`DataError`."""
+        self.check_features(ds, where)
+        names = self.row_fields(TEXT_PAIR in ds.column_names)
+        for row, items in enumerate(zip(*(values(ds, name) for name in names), strict=True)):
+            try:
+                self.read_row(dict(zip(names, items, strict=True)))
+            except RowProblem as p:
+                raise DataError(f"{p.message} in row {row} (0-based)", path=where, field=p.part or p.field) from None
+
+
+class RowProblem(ValueError):
+    """What is wrong with one row: a message, the column at fault and, for a struct column, its part. The
+    caller says where the row is (file and line, row number)."""
+
+    def __init__(self, message: str, field: str, part: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.field, self.part = message, field, part
 
 
 class ClassificationLayout(Layout):
@@ -116,6 +153,13 @@ class ClassificationLayout(Layout):
     def string_columns(self) -> tuple[str, ...]:
         return PAIR_COLUMNS
 
+    def row_value(self, name: str, value: Any) -> Any:
+        text = _string(name, value)
+        return text.strip() if name == LABEL else text  # a label is a name: no stray spaces
+
+    def validate_rows(self, ds: datasets.Dataset, where: str | Path) -> None:
+        """Nothing beyond the string checks of :func:`validate_dataset`."""
+
 
 class TaggingLayout(Layout):
     """``tokens`` and ``tags``: one tag per word, lists of strings."""
@@ -128,8 +172,28 @@ class TaggingLayout(Layout):
         return datasets.Features({ID: _STRING, LANG: _STRING, TOKENS: datasets.List(_STRING),
                                   TAGS: datasets.List(_STRING)})
 
-    def validate_rows(self, ds: datasets.Dataset, where: str | Path) -> None:
-        _validate_tagging(ds, where)
+    def row_value(self, name: str, value: Any) -> Any:
+        if not isinstance(value, list | tuple):
+            raise RowProblem(f"{name} must be a list of strings, found {type(value).__name__}", name)
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                raise RowProblem(f"{name} must hold strings, found {type(item).__name__} at position {i}", name)
+            if not item.strip():
+                raise RowProblem(f"empty value at position {i}", name)
+        return list(value)
+
+    def check_row(self, row: Mapping[str, Any]) -> None:
+        tokens, tags = row[TOKENS], row[TAGS]
+        if not tokens:
+            raise RowProblem("no tokens", TOKENS)
+        if len(tags) != len(tokens):
+            raise RowProblem(f"{len(tokens)} tokens but {len(tags)} tags; give one tag per token", TAGS)
+
+    def check_features(self, ds: datasets.Dataset, where: str | Path) -> None:
+        for name in (TOKENS, TAGS):
+            if not _is_list_of(ds.features[name], _is_string):
+                raise DataError(f"column must hold lists of strings, it holds {ds.features[name]}",
+                                path=where, field=name)
 
 
 class QALayout(Layout):
@@ -145,8 +209,46 @@ class QALayout(Layout):
             ANSWERS: {ANSWER_TEXT: datasets.List(_STRING), ANSWER_START: datasets.List(datasets.Value("int32"))},
         })
 
-    def validate_rows(self, ds: datasets.Dataset, where: str | Path) -> None:
-        _validate_qa(ds, where)
+    def row_value(self, name: str, value: Any) -> Any:
+        if name != ANSWERS:
+            return _string(name, value)
+        if not isinstance(value, Mapping) or not isinstance(value.get(ANSWER_TEXT), list | tuple) \
+                or not isinstance(value.get(ANSWER_START), list | tuple):
+            raise RowProblem(f"answers must be {{'text': [...], 'answer_start': [...]}}, found {value!r}", name)
+        texts, starts = list(value[ANSWER_TEXT]), list(value[ANSWER_START])
+        if len(texts) != len(starts):
+            raise RowProblem(f"{len(texts)} answer texts but {len(starts)} answer_start offsets", name)
+        for i, (text, start) in enumerate(zip(texts, starts, strict=True)):
+            if not isinstance(text, str) or not text:
+                raise RowProblem(f"empty or non-string answer text (answer {i})", name, ANSWER_TEXT)
+            if isinstance(start, bool) or not isinstance(start, int):
+                raise RowProblem(f"answer_start must be an integer, found {start!r} (answer {i})", name,
+                                 ANSWER_START)
+        return {ANSWER_TEXT: texts, ANSWER_START: starts}
+
+    def check_row(self, row: Mapping[str, Any]) -> None:
+        answers = row[ANSWERS]
+        for i, (text, start) in enumerate(zip(answers[ANSWER_TEXT], answers[ANSWER_START], strict=True)):
+            if not answer_at(row[CONTEXT], text, start):
+                raise RowProblem(f"answer {i}, {text!r}, is not at answer_start {start} of the context", ANSWERS,
+                                 ANSWER_START)
+
+    def check_features(self, ds: datasets.Dataset, where: str | Path) -> None:
+        feature = ds.features[ANSWERS]
+        if (not isinstance(feature, dict) or set(feature) != {ANSWER_TEXT, ANSWER_START}
+                or not _is_list_of(feature[ANSWER_TEXT], _is_string)
+                or not _is_list_of(feature[ANSWER_START], lambda f: str(getattr(f, "dtype", "")).startswith("int"))):
+            raise DataError(f"column must hold {{'text': List(string), 'answer_start': List(int)}}, it holds "
+                            f"{feature}", path=where, field=ANSWERS)
+
+
+def answer_at(context: str, text: str, start: int) -> bool:
+    """Whether the answer ``text`` is in ``context`` at character offset ``start``.
+
+    >>> answer_at("Bob ran.", "ran", 4), answer_at("Bob ran.", "ran", 3)
+    (True, False)
+    """
+    return start >= 0 and context[start:start + len(text)] == text
 
 
 #: Layout name -> layout; tables whose columns mark no other layout are classification tables.
@@ -280,40 +382,11 @@ def _is_list_of(feature: Any, check: Any) -> bool:
     return isinstance(feature, datasets.List | datasets.LargeList) and check(feature.feature)
 
 
-def _validate_tagging(ds: datasets.Dataset, where: str | Path) -> None:
-    for name in (TOKENS, TAGS):
-        if not _is_list_of(ds.features[name], _is_string):
-            raise DataError(f"column must hold lists of strings, it holds {ds.features[name]}",
-                            path=where, field=name)
-    for row, (tokens, tags) in enumerate(zip(values(ds, TOKENS), values(ds, TAGS), strict=True)):
-        if not tokens:
-            raise DataError(f"no tokens in row {row} (0-based)", path=where, field=TOKENS)
-        if tags is None or len(tags) != len(tokens):
-            raise DataError(f"row {row} (0-based) has {len(tokens)} tokens but {len(tags or [])} tags; "
-                            "give one tag per token", path=where, field=TAGS)
-        for name, items in ((TOKENS, tokens), (TAGS, tags)):
-            for i, item in enumerate(items):
-                if item is None or not item.strip():
-                    raise DataError(f"empty value at position {i} of row {row} (0-based)", path=where,
-                                    field=name)
-
-
-def _validate_qa(ds: datasets.Dataset, where: str | Path) -> None:
-    feature = ds.features[ANSWERS]
-    if (not isinstance(feature, dict) or set(feature) != {ANSWER_TEXT, ANSWER_START}
-            or not _is_list_of(feature[ANSWER_TEXT], _is_string)
-            or not _is_list_of(feature[ANSWER_START], lambda f: str(getattr(f, "dtype", "")).startswith("int"))):
-        raise DataError(f"column must hold {{'text': List(string), 'answer_start': List(int)}}, it holds "
-                        f"{feature}", path=where, field=ANSWERS)
-    for row, (context, answers) in enumerate(zip(values(ds, CONTEXT), values(ds, ANSWERS), strict=True)):
-        texts, starts = answers[ANSWER_TEXT] or [], answers[ANSWER_START] or []
-        if len(texts) != len(starts):
-            raise DataError(f"row {row} (0-based) has {len(texts)} answer texts but {len(starts)} "
-                            "answer_start offsets", path=where, field=ANSWERS)
-        for i, (text, start) in enumerate(zip(texts, starts, strict=True)):
-            if not text:
-                raise DataError(f"empty answer text (answer {i} of row {row}, 0-based)", path=where,
-                                field=ANSWERS)
-            if start is None or start < 0 or context[start:start + len(text)] != text:
-                raise DataError(f"answer {i} of row {row} (0-based), {text!r}, is not at answer_start {start} "
-                                f"of the context", path=where, field=ANSWER_START)
+def _string(name: str, value: Any) -> str:
+    """``value`` as a non-blank string (an integer as its digits), else :class:`RowProblem`."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise RowProblem(f"{name} must be a string, found {type(value).__name__}", name)
+    text = str(value)
+    if not text.strip():
+        raise RowProblem(f"empty {name}", name)
+    return text

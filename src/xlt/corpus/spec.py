@@ -15,7 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import datasets
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from xlt.config_file import describe_validation_error, field_error, read_yaml
 from xlt.corpus.paths import LANG_PLACEHOLDER, expand_env, language_files
@@ -26,7 +36,7 @@ from xlt.corpus.readers.presets import PRESETS
 from xlt.corpus.readers.records import RECORD_FORMATS, describe, read_disk, read_hf, read_memory, read_parquet
 from xlt.corpus.readers.squad import DuplicateIds
 from xlt.corpus.readers.table import TABLE_FORMATS, ColumnRef, Columns, read_table
-from xlt.corpus.schema import DEFAULT_LAYOUT, LANG
+from xlt.corpus.schema import DEFAULT_LAYOUT, LANG, LAYOUTS
 from xlt.errors import ConfigError
 
 BUILTIN_PREFIX = "builtin:"
@@ -64,14 +74,18 @@ class DataSpec(BaseModel):
 
     - ``"parquet:PATH"`` (or a ``.parquet`` path), ``"disk:FOLDER[@split]"`` (``arrow:`` is the same: a
       ``save_to_disk`` folder), ``"hf:owner/name[:config]@split"`` (``datasets.load_dataset``; a local
-      folder of data files too: ``hf:/data/mine@train``): classification rows with ``columns``/``lang_column``.
+      folder of data files too: ``hf:/data/mine@train``): rows with ``columns``/``lang_column``, of the
+      ``layout`` given (``classification``, default, ``tagging`` or ``qa``), e.g. ``{"format": "hf", "path":
+      "conll2003@validation", "layout": "tagging", "columns": {"tags": "ner_tags"}, "languages": ["en"]}``
+      (``ClassLabel`` tags become their names).
     - in Python only: ``DataSpec(format="memory", data=frame_or_dataset, ...)`` (or the object itself where a
       :class:`~xlt.corpus.config.DataConfig` takes a spec); ``data`` is left out of dumps, where ``path``
       holds a placeholder such as ``<in-memory DataFrame: 100 rows>``.
 
     Fields: ``format``; ``path`` (``$XLT_DATA``, ``${XLT_DATA}`` and ``~`` are expanded when loading;
     ``{lang}`` is filled from ``languages``, or from every existing file when ``languages`` is omitted);
-    ``languages``; ``columns`` (see :class:`~xlt.corpus.readers.table.Columns`); ``lang_column`` (a
+    ``languages``; ``layout`` (row formats: the layout of the rows; other formats fix it); ``columns`` (see
+    :class:`~xlt.corpus.readers.table.Columns`: the fields of the layout); ``lang_column`` (a
     language column instead of one file per language); ``header`` and ``names`` (CSV/TSV without a
     header: columns as 0-based indices or as ``names``); ``limit`` (first rows per language: sentences for
     tagging, questions for QA). Without ``{lang}`` or a language column, ``languages`` must name the
@@ -98,6 +112,7 @@ class DataSpec(BaseModel):
 
     format: str
     path: str | None = None
+    layout: str | None = None  # row formats: the rows' layout (default classification); other formats fix it
     languages: list[str] | None = None
     columns: Columns | None = None
     lang_column: ColumnRef | None = None
@@ -158,6 +173,14 @@ class DataSpec(BaseModel):
         if self.format == "memory" and self.path is None:
             self.path = describe(self.data)
         reader = READERS.get(self.format)
+        implied = self._implied_layout()
+        if self.layout is None:
+            self.layout = implied
+        elif self.layout not in LAYOUTS:
+            raise ValueError(f"unknown layout {self.layout!r}; use one of {list(LAYOUTS)}")
+        elif self.layout != implied and self.format not in RECORD_FORMATS:
+            raise ValueError(f"format {self.format} gives {implied} data, not {self.layout}; only the row formats "
+                             f"({', '.join(RECORD_FORMATS)}) read other layouts")
         for option in READER_OPTIONS:
             if getattr(self, option) is not None and (reader is None or option not in reader.options):
                 takes = [f for f, r in READERS.items() if option in r.options]
@@ -189,6 +212,8 @@ class DataSpec(BaseModel):
             raise ValueError(f"format {self.format} needs a path")
         if self.lang_column is not None and self.columns is not None and self.columns.lang is not None:
             raise ValueError("give the language column once: lang_column or columns.lang")
+        if self.columns is not None:
+            self.columns.check_layout(self.layout)
         return self
 
     @property
@@ -196,16 +221,23 @@ class DataSpec(BaseModel):
         """Whether this is a ``builtin:`` data set."""
         return self.format.startswith(BUILTIN_PREFIX)
 
-    @property
-    def layout(self) -> str:
-        """The layout of the table this spec reads: its file reader's, else (tables, presets, built-ins)
-        ``classification``.
+    def _implied_layout(self) -> str:
+        """The layout the format gives: its file reader's, else (tables, presets, built-ins, and row formats
+        without ``layout``) ``classification``.
 
         >>> DataSpec.parse("squad:x.json", languages=["en"]).layout, DataSpec.parse("xnli").layout
         ('qa', 'classification')
         """
         reader = READERS.get(self.format)
         return reader.layout if reader is not None else DEFAULT_LAYOUT
+
+    @model_serializer(mode="wrap")
+    def _drop_implied_layout(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Dumps name the layout only where the format does not already say it."""
+        out = handler(self)
+        if isinstance(out, dict) and out.get("layout") == self._implied_layout():
+            del out["layout"]
+        return out
 
     @property
     def builtin_name(self) -> str:
@@ -306,7 +338,8 @@ class DataSpec(BaseModel):
                           "languages")
 
     def _load_records(self) -> datasets.Dataset:
-        """Read Parquet, a saved or hub data set, or an in-memory object, with the table column mapping."""
+        """Read Parquet, a saved or hub data set, or an in-memory object, with the table column mapping, in the
+        spec's layout."""
         columns = self.columns or Columns()
         lang_column = self.lang_column if self.lang_column is not None else columns.lang
         if lang_column is None and self.format == "memory" and self.languages is None \
@@ -316,9 +349,10 @@ class DataSpec(BaseModel):
             columns = columns.model_copy(update={"lang": lang_column})
         read = {"parquet": read_parquet, "disk": read_disk, "arrow": read_disk, "hf": read_hf}.get(self.format)
 
+        options = {"columns": columns, "limit": self.limit, "layout": self.layout or DEFAULT_LAYOUT}
+
         def one(where: Any, **lang: Any) -> datasets.Dataset:
-            return (read_memory(self.data, columns=columns, limit=self.limit, **lang) if read is None
-                    else read(where, columns=columns, limit=self.limit, **lang))
+            return read_memory(self.data, **options, **lang) if read is None else read(where, **options, **lang)
 
         template = expand_env(self.path or "") if read is not None else ""
 

@@ -1,8 +1,9 @@
 """Readers: each turns one file format family into a corpus schema (see :mod:`xlt.corpus.schema`).
 
-Table formats (JSONL/CSV/TSV and the presets) and the row formats in :data:`RECORD_FORMATS` (Parquet,
-``save_to_disk`` folders, ``load_dataset`` data sets, in-memory tables) give classification data; the file readers in
-:data:`READERS` give tagging data (CoNLL-U, IOB2, CoNLL-2002, token TSV) or QA data (SQuAD JSON).
+Table formats (JSONL/CSV/TSV and the presets) give classification data; the row formats in
+:data:`RECORD_FORMATS` (Parquet, ``save_to_disk`` folders, ``load_dataset`` data sets, in-memory tables) give
+data of the layout asked for (classification, tagging or QA); the file readers in :data:`READERS` give tagging
+data (CoNLL-U, IOB2, CoNLL-2002, token TSV) or QA data (SQuAD JSON).
 
 >>> from xlt.corpus.readers import PRESETS, READERS, TABLE_FORMATS
 >>> TABLE_FORMATS, sorted(PRESETS)
@@ -61,7 +62,7 @@ __all__ = [
     "TablePreset", "builtin_languages", "check_iob2", "load_builtin", "read_conll2002", "read_conllu",
     "read_iob2", "read_pawsx", "read_preset", "read_sib200", "read_squad", "read_table", "read_token_tsv",
     "read_xnli",
-    # rows rather than lines (classification, with the table column mapping)
+    # rows rather than lines (any layout, with the table column mapping)
     "RECORD_FORMATS", "read_disk", "read_hf", "read_memory", "read_parquet", "read_records",
     # raw text and translation pairs (pretraining, alignment, retrieval; not DataSpec formats)
     "ParallelSpec", "read_ntrex", "read_parallel", "read_pud", "read_raw_text", "read_raw_texts", "read_tatoeba",

@@ -1,13 +1,19 @@
 """Read data that comes as rows rather than lines: Parquet files, ``save_to_disk`` folders, ``load_dataset``
 data sets and in-memory ``Dataset``/``DataFrame`` objects, all through the table reader's column mapping and
-checks (:func:`~xlt.corpus.readers.table.read_records`). Errors name the source and the 1-based row.
+checks (:func:`~xlt.corpus.readers.table.read_records`), in any layout (``layout=``: classification,
+tagging, qa); the layout checks each row. Errors name the source, the 1-based row and the field.
 
-A ``ClassLabel`` column gives its label names, not the integers.
+A ``ClassLabel`` column, or a list of them (``ner_tags``), gives its label names, not the integers.
 
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"sentence": ["Hi", "Bye"], "gold": ["pos", "neg"]})
 >>> read_memory(frame, lang="en", columns={"text": "sentence", "label": "gold"})["label"][:]
 ['pos', 'neg']
+>>> tags = datasets.Features({"tokens": datasets.List(datasets.Value("string")),
+...                           "ner_tags": datasets.List(datasets.ClassLabel(names=["O", "B-PER"]))})
+>>> ner = datasets.Dataset.from_dict({"tokens": [["Hi", "Bob"]], "ner_tags": [[0, 1]]}, features=tags)
+>>> read_memory(ner, lang="en", columns={"tags": "ner_tags"}, layout="tagging")[0]["tags"]
+['O', 'B-PER']
 """
 
 from __future__ import annotations
@@ -42,13 +48,28 @@ def split_ref(path: str) -> tuple[str, str | None]:
 
 def _rows(ds: datasets.Dataset) -> Iterator[dict[str, Any]]:
     """The rows of ``ds``, ``ClassLabel`` integers as their names."""
-    names = {col: f for col, f in ds.features.items() if isinstance(f, datasets.ClassLabel)}
-    for row in ds:
-        for col, feature in names.items():
-            value = row.get(col)
-            if isinstance(value, int) and 0 <= value < feature.num_classes:
-                row[col] = feature.int2str(value)
+    return _named(ds, ds.features)
+
+
+def _named(rows: Iterable[dict[str, Any]], features: datasets.Features) -> Iterator[dict[str, Any]]:
+    """``rows`` with the integers of ``ClassLabel`` columns, and of lists of them (``ner_tags``), as names."""
+    labels = {col: f for col, f in features.items() if isinstance(f, datasets.ClassLabel)}
+    lists = {col: f.feature for col, f in features.items()
+             if isinstance(f, datasets.List | datasets.LargeList) and isinstance(f.feature, datasets.ClassLabel)}
+    for row in rows:
+        for col, feature in labels.items():
+            row[col] = _name(feature, row.get(col))
+        for col, feature in lists.items():
+            if isinstance(row.get(col), list):
+                row[col] = [_name(feature, value) for value in row[col]]
         yield row
+
+
+def _name(feature: datasets.ClassLabel, value: Any) -> Any:
+    """The name of class ``value``; anything else (a bad number too) as it is, for the row checks to report."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < feature.num_classes:
+        return feature.int2str(value)
+    return value
 
 
 def _one_split(data: Any, split: str | None, source: str) -> datasets.Dataset:
@@ -75,7 +96,11 @@ def read_parquet(path: str | Path, **options: Any) -> datasets.Dataset:
         raise DataError("no such file", path=path) from None
     except Exception as e:  # pyarrow raises ArrowInvalid and friends for a file that is not Parquet
         raise DataError(f"not a readable Parquet file: {e}", path=path) from None
-    return read_records(table.to_pylist(), str(path), **options)
+    try:  # a file written by datasets keeps its features (ClassLabel names) in the schema metadata
+        features = datasets.Features.from_arrow_schema(table.schema)
+    except Exception:  # a column type datasets has no feature for: read the plain values
+        features = datasets.Features()
+    return read_records(_named(table.to_pylist(), features), str(path), **options)
 
 
 def read_disk(path: str, **options: Any) -> datasets.Dataset:

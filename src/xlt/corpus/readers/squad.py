@@ -29,7 +29,7 @@ from typing import Any, Literal
 import datasets
 
 from xlt.corpus.readers.lines import open_binary
-from xlt.corpus.schema import ANSWER_START, ANSWER_TEXT, ANSWERS, CONTEXT, ID, LANG, QUESTION, make_dataset
+from xlt.corpus.schema import ANSWER_START, ANSWER_TEXT, ANSWERS, CONTEXT, ID, LANG, QUESTION, answer_at, make_dataset
 from xlt.errors import ConfigError, DataError
 
 log = logging.getLogger(__name__)
@@ -213,7 +213,7 @@ class _Reader:
                     continue
                 raise fail("empty answer text (a file without gold answers?); set allow_unanswered: true to keep "
                            "questions without answers", f"{field}.text")
-            if start < 0 or context[start:start + len(text)] != text:
+            if not answer_at(context, text, start):
                 found = _nearest(context, text, start)
                 if not self.repair_offsets or found is None:
                     there = context[max(start, 0):max(start, 0) + len(text)]

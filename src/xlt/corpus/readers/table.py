@@ -20,13 +20,13 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import datasets
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from xlt.corpus.readers.lines import numbered_lines
-from xlt.corpus.schema import ID, LANG, column_names, make_dataset
+from xlt.corpus.schema import DEFAULT_LAYOUT, ID, LANG, RowProblem, get_layout, make_dataset
 from xlt.errors import ConfigError, DataError
 
 log = logging.getLogger(__name__)
@@ -39,8 +39,10 @@ ColumnRef = str | int
 class Columns(BaseModel):
     """Where each schema field is in a file: a column name (header, ``names`` or JSON key) or 0-based index.
 
-    ``id=None`` uses a column named ``id`` if the file has one, else the 0-based data row index.
-    ``text_pair=None`` means single-text data; ``lang=None`` means the language comes from the spec.
+    A field left out is the column of its own name. ``id=None`` uses a column named ``id`` if the file has
+    one, else the 0-based data row index. ``text_pair=None`` means single-text data; ``lang=None`` means the
+    language comes from the spec. ``tokens``/``tags`` (tagging) and ``question``/``context``/``answers``
+    (QA) are for row formats of those layouts.
 
     >>> Columns(text="sentence", label=2).label
     2
@@ -49,20 +51,47 @@ class Columns(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: ColumnRef | None = None
-    text: ColumnRef = "text"
+    text: ColumnRef | None = None
     text_pair: ColumnRef | None = None
-    label: ColumnRef = "label"
+    label: ColumnRef | None = None
     lang: ColumnRef | None = Field(default=None, description="language column; else one language per file")
+    tokens: ColumnRef | None = None
+    tags: ColumnRef | None = None
+    question: ColumnRef | None = None
+    context: ColumnRef | None = None
+    answers: ColumnRef | None = None
 
-    def refs(self, *, auto_id: bool) -> dict[str, ColumnRef]:
+    @property
+    def pair(self) -> bool:
+        """Whether the data are sentence pairs (a ``text_pair`` column is given)."""
+        return self.text_pair is not None
+
+    def check_layout(self, layout: str) -> None:
+        """Raise ``ValueError`` if a column is given that ``layout`` has no field for.
+
+        >>> Columns(tokens="words").check_layout("classification")
+        Traceback (most recent call last):
+        ...
+        ValueError: columns ['tokens'] are not fields of classification data; its fields are ['text', 'label'] ...
+        """
+        fields = get_layout(layout).row_fields(self.pair)
+        stray = [name for name, ref in self if ref is not None and name not in (ID, LANG, *fields)]
+        if stray:
+            raise ValueError(f"columns {stray} are not fields of {layout} data; its fields are {list(fields)} "
+                             "(and id, lang)")
+
+    def refs(self, *, auto_id: bool, layout: str = DEFAULT_LAYOUT) -> dict[str, ColumnRef]:
         """Schema field -> column, for the fields this file provides (``auto_id``: use an ``id`` column).
 
         >>> Columns().refs(auto_id=True)
         {'id': 'id', 'text': 'text', 'label': 'label'}
+        >>> Columns(tags="ner_tags").refs(auto_id=False, layout="tagging")
+        {'tokens': 'tokens', 'tags': 'ner_tags'}
         """
         refs: dict[str, ColumnRef | None] = {
-            "id": self.id if self.id is not None else ("id" if auto_id else None),
-            "lang": self.lang, "text": self.text, "text_pair": self.text_pair, "label": self.label,
+            "id": self.id if self.id is not None else ("id" if auto_id else None), "lang": self.lang,
+            **{name: getattr(self, name) if getattr(self, name) is not None else name
+               for name in get_layout(layout).row_fields(self.pair)},
         }
         return {name: ref for name, ref in refs.items() if ref is not None}
 
@@ -79,8 +108,9 @@ class _Stats:
     blank: int = 0
 
 
-# A data row: schema field -> (column as shown in errors, raw value)
-_Row = dict[str, tuple[str, str]]
+# A data row: schema field -> (column as shown in errors, raw value: a string from a text file, any value
+# from a row format)
+_Row = dict[str, tuple[str, Any]]
 
 
 def read_table(path: str | Path, *, format: TableFormat = "tsv", lang: str | None = None,
@@ -112,13 +142,19 @@ def read_table(path: str | Path, *, format: TableFormat = "tsv", lang: str | Non
     return rows_to_dataset(rows, path, cols=cols, lang=lang, languages=languages, limit=limit, stats=stats)
 
 
-def parse_columns(columns: Columns | Mapping[str, ColumnRef | None] | None, source: object) -> Columns:
-    """``columns`` as :class:`Columns`; a bad mapping is a :class:`ConfigError` naming ``source``."""
+def parse_columns(columns: Columns | Mapping[str, ColumnRef | None] | None, source: object,
+                  layout: str = DEFAULT_LAYOUT) -> Columns:
+    """``columns`` as :class:`Columns` for ``layout``; a bad mapping is a :class:`ConfigError` naming ``source``."""
     try:
-        return columns if isinstance(columns, Columns) else Columns.model_validate(dict(columns or {}))
+        cols = columns if isinstance(columns, Columns) else Columns.model_validate(dict(columns or {}))
     except ValidationError as e:
         raise ConfigError(f"{source}: bad columns {dict(columns or {})}: {e.errors()[0]['msg']} "
                           f"({'.'.join(map(str, e.errors()[0]['loc']))})") from None
+    try:
+        cols.check_layout(layout)
+    except ValueError as e:
+        raise ConfigError(f"{source}: {e}") from None
+    return cols
 
 
 def _check_lang(cols: Columns, lang: str | None, limit: int | None, source: object) -> None:
@@ -131,38 +167,49 @@ def _check_lang(cols: Columns, lang: str | None, limit: int | None, source: obje
 
 def read_records(records: Iterable[Mapping[str, object]], source: str, *, lang: str | None = None,
                  columns: Columns | Mapping[str, ColumnRef | None] | None = None,
-                 languages: Collection[str] | None = None, limit: int | None = None) -> datasets.Dataset:
-    """Read dict rows (Parquet, a saved or hub data set, a DataFrame's records) into a schema dataset,
-    with the same column mapping and checks as :func:`read_table`. Errors name ``source`` and the 1-based
-    row: ``data.parquet: row 7: field 'text': empty text``.
+                 languages: Collection[str] | None = None, limit: int | None = None,
+                 layout: str = DEFAULT_LAYOUT) -> datasets.Dataset:
+    """Read dict rows (Parquet, a saved or hub data set, a DataFrame's records) into a dataset of ``layout``,
+    with the same column mapping and checks as :func:`read_table`; the layout checks each row
+    (:meth:`~xlt.corpus.schema.Layout.read_row`). Errors name ``source`` and the 1-based row:
+    ``data.parquet: row 7: field 'text': empty text``.
 
     >>> read_records([{"sentence": "Hi", "gold": "pos"}], "mem", lang="en", columns={"text": "sentence",
     ...              "label": "gold"})[0]
     {'id': '0', 'lang': 'en', 'text': 'Hi', 'label': 'pos'}
+    >>> read_records([{"words": ["Hi", "Bob"], "tags": ["O", "B-PER"]}], "mem", lang="en",
+    ...              columns={"tokens": "words"}, layout="tagging")[0]
+    {'id': '0', 'lang': 'en', 'tokens': ['Hi', 'Bob'], 'tags': ['O', 'B-PER']}
     """
-    cols = parse_columns(columns, source)
+    cols = parse_columns(columns, source, layout)
     _check_lang(cols, lang, limit, source)
-    return rows_to_dataset(_record_rows(records, source, cols), source, cols=cols, lang=lang,
-                           languages=languages, limit=limit, stats=_Stats(), unit="row")
+    return rows_to_dataset(_record_rows(records, source, cols, layout), source, cols=cols, lang=lang,
+                           languages=languages, limit=limit, stats=_Stats(), unit="row", layout=layout)
 
 
 def rows_to_dataset(rows: Iterable[tuple[int, _Row]], source: str | Path, *, cols: Columns, lang: str | None,
                     languages: Collection[str] | None, limit: int | None, stats: _Stats,
-                    unit: Literal["line", "row"] = "line") -> datasets.Dataset:
-    """The schema dataset of numbered rows (``unit``: the numbers are file lines or 1-based data rows):
-    no empty value, one id per language, ``limit`` rows per language, ``languages`` kept."""
+                    unit: Literal["line", "row"] = "line", layout: str = DEFAULT_LAYOUT) -> datasets.Dataset:
+    """The ``layout`` dataset of numbered rows (``unit``: the numbers are file lines or 1-based data rows):
+    every row as its layout reads it, one id per language, ``limit`` rows per language, ``languages`` kept."""
     def at(number: int) -> dict[str, int]:
         return {unit: number}
 
-    pair = cols.text_pair is not None
-    out: dict[str, list[str]] = {name: [] for name in column_names(pair)}
+    schema = get_layout(layout)
+    fields = schema.row_fields(cols.pair)
+    out: dict[str, list[Any]] = {name: [] for name in schema.column_names(cols.pair)}
     first_line: dict[tuple[str, str], int] = {}
     per_lang: Counter[str] = Counter()
     wanted = set(languages) if languages is not None and lang is None else None
     for row_index, (lineno, row) in enumerate(rows):
-        for name, (shown, value) in row.items():
-            if not value.strip():
-                raise DataError(f"empty {name}", path=source, field=shown, **at(lineno))
+        for name in (ID, LANG):
+            if name in row and not row[name][1].strip():
+                raise DataError(f"empty {name}", path=source, field=row[name][0], **at(lineno))
+        try:
+            read = schema.read_row({name: row[name][1] for name in fields})
+        except RowProblem as p:
+            shown = row[p.field][0] + (f".{p.part}" if p.part else "")
+            raise DataError(p.message, path=source, field=shown, **at(lineno)) from None
         row_lang = lang if lang is not None else row[LANG][1].strip()
         if wanted is not None and row_lang not in wanted:
             continue
@@ -179,41 +226,51 @@ def rows_to_dataset(rows: Iterable[tuple[int, _Row]], source: str | Path, *, col
         per_lang[row_lang] += 1
         out[ID].append(item)
         out[LANG].append(row_lang)
-        for name in column_names(pair)[2:]:
-            out[name].append(row[name][1] if name != "label" else row[name][1].strip())
+        for name in fields:
+            out[name].append(read[name])
     if stats.blank:
         log.info("%s: skipped %d blank line(s)", source, stats.blank)
     if not out[ID]:
         which = f" for languages {sorted(wanted)}" if wanted is not None else ""
         raise DataError(f"no data rows{which}", path=source)
-    return make_dataset(out, pair=pair)
+    return make_dataset(out, pair=cols.pair, layout=layout)
 
 
-def _record_fields(cols: Columns, keys: Collection[str], source: object) -> list[_Field]:
+def _record_fields(cols: Columns, keys: Collection[str], source: object, layout: str) -> list[_Field]:
     fields = []
-    for name, ref in cols.refs(auto_id="id" in keys).items():
+    for name, ref in cols.refs(auto_id="id" in keys, layout=layout).items():
         if not isinstance(ref, str):
             raise ConfigError(f"{source}: columns of keyed rows are names, not indices: {name}={ref!r}")
         fields.append(_Field(name, ref, ref))
     return fields
 
 
-def _record_value(f: _Field, obj: Mapping[str, object], source: str | Path, **at: int) -> tuple[str, str]:
-    value = obj.get(f.key)  # type: ignore[call-overload]
+def _record_value(f: _Field, obj: Mapping[str, object], source: str | Path, **at: int) -> tuple[str, Any]:
+    """The raw value of field ``f``; ``id`` and ``lang`` as strings (the layout reads the others)."""
+    value = _plain(obj.get(f.key))  # type: ignore[call-overload]
     if value is None:
         raise DataError(f"missing field (the {f.name} field)", path=source, field=f.shown, **at)
+    if f.name not in (ID, LANG):
+        return f.shown, value
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise DataError(f"{f.name} must be a string, found {type(value).__name__}",
                         path=source, field=f.shown, **at)
     return f.shown, str(value)
 
 
-def _record_rows(records: Iterable[Mapping[str, object]], source: str,
-                 cols: Columns) -> Iterator[tuple[int, _Row]]:
+def _plain(value: Any) -> Any:
+    """``value`` with numpy arrays and scalars (a DataFrame read from Parquet holds them) as Python values."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    return value.tolist() if hasattr(value, "tolist") and not isinstance(value, str) else value
+
+
+def _record_rows(records: Iterable[Mapping[str, object]], source: str, cols: Columns,
+                 layout: str = DEFAULT_LAYOUT) -> Iterator[tuple[int, _Row]]:
     fields: list[_Field] | None = None
     for number, obj in enumerate(records, start=1):
         if fields is None:
-            fields = _record_fields(cols, obj.keys(), source)
+            fields = _record_fields(cols, obj.keys(), source, layout)
         yield number, {f.name: _record_value(f, obj, source, row=number) for f in fields}
 
 
@@ -230,7 +287,7 @@ def _json_rows(path: str | Path, cols: Columns, stats: _Stats) -> Iterator[tuple
         if not isinstance(obj, dict):
             raise DataError(f"expected a JSON object, found {type(obj).__name__}", path=path, line=lineno)
         if fields is None:
-            fields = _record_fields(cols, obj.keys(), path)
+            fields = _record_fields(cols, obj.keys(), path, DEFAULT_LAYOUT)
         yield lineno, {f.name: _record_value(f, obj, path, line=lineno) for f in fields}
 
 
