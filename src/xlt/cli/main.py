@@ -108,13 +108,15 @@ def translate_file(
     input_file: Path = typer.Argument(..., help="text file, one segment per line", exists=True, dir_okay=False),
     translator: str = typer.Option(..., "--translator", "-t", help="apertium:<pair> or hf:<model folder or hub id>"),
     output: Path = typer.Option(..., "--output", "-o", help="where the translations go (one per line)"),
+    device: str = typer.Option("auto", "--device", help=f"where an hf: model translates: {DEVICE_HELP}; "
+                               "apertium ignores it"),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Translate a file line by line (cached in $XLT_HOME/translations.sqlite: a rerun translates nothing twice)."""
     from xlt.translate.files import translate_file as run
 
     setup_logging(verbose)
-    run(input_file, translator, output)
+    run(input_file, translator, output, device=device)
 
 
 @app.command()
