@@ -58,3 +58,18 @@ def test_retrieval_vectors_are_float32(tiny_model: Path, dtype: str) -> None:
     encoder, tokenizer, _ = load_model(str(tiny_model), device="cpu", dtype=dtype)
     assert encoder.dtype == torch.float32
     assert embed_texts(encoder, tokenizer, TEXTS).dtype == np.float32
+
+
+def test_retrieval_keeps_a_spec_dtype_unless_one_is_named(tiny_model: Path) -> None:
+    from xlt.evaluate.retrieval import load_model
+    from xlt.model.embed import embed_texts
+    from xlt.model.spec import ModelSpec
+
+    spec = ModelSpec(name=str(tiny_model), dtype="bfloat16")
+    encoder, tokenizer, _ = load_model(spec, device="cpu")
+    assert encoder.dtype == torch.bfloat16
+    vectors = embed_texts(encoder, tokenizer, TEXTS)
+    assert vectors.dtype == np.float32
+    reference = embed_texts(*load_model(str(tiny_model), device="cpu")[:2], TEXTS)
+    np.testing.assert_allclose(vectors, reference, atol=0.1)
+    assert load_model(spec, device="cpu", dtype="float32")[0].dtype == torch.float32

@@ -201,7 +201,10 @@ def load_model(model: Any, *, max_length: int | None = None, device: str = "auto
     if max_length is not None:
         spec = spec.model_copy(update={"max_length": max_length})
     device = resolve_device(device)
-    return load_encoder(spec).to(device=device, dtype=resolve_dtype(dtype, device)), load_tokenizer(spec), spec
+    encoder = load_encoder(spec).to(device)
+    if dtype not in (None, "auto") or spec.dtype is None:  # a spec's own dtype stands unless one is named here
+        encoder.to(dtype=resolve_dtype(dtype, device))
+    return encoder, load_tokenizer(spec), spec
 
 
 def evaluate_retrieval(model: Any, pairs: Any, *, prefix: str | None = None, languages: Sequence[str] | None = None,
