@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# One run on a device machine: train, predict, evaluate and serve on DEVICE, printing throughput.
+# One run on a device machine: train, predict, evaluate, pretrain, translate and serve on DEVICE, printing throughput.
 #   XLT_DATA=../shared/data bash bench/gpu_smoke.sh [DEVICE]      (DEVICE: cuda (default), cuda:1, mps, cpu)
+#   TRANSLATOR=hf:FOLDER (a local Marian/NLLB folder) adds a timed `xlt translate`; without it that step is skipped.
 # Needs the venv of `make install` (torch with CUDA on a GPU machine: pip install torch, then pip install -e '.[all]').
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,10 +33,27 @@ start=$(date +%s.%N)
 end=$(date +%s.%N)
 "$BIN/python" -c "import sys; n=sum(1 for _ in open('$OUT/predictions.jsonl')); print(f'predict: {n} texts, {n/($end-$start):.0f} texts/s (model load included)')"
 
-echo "== evaluate on $DEVICE with speed"
-"$BIN/xlt" evaluate "$OUT" --data builtin:emoji-groups -l en -l ja --device "$DEVICE" --speed \
-  --output "$OUT/eval" | tail -3
-cat "$OUT/eval/speed.json"
+echo "== evaluate on $DEVICE with speed, --dtype auto (bfloat16 on a GPU that has it) and float32"
+for dtype in auto float32; do
+  "$BIN/xlt" evaluate "$OUT" --data builtin:emoji-groups -l en -l ja --device "$DEVICE" --dtype "$dtype" --speed \
+    --output "$OUT/eval-$dtype" | tail -3
+  cat "$OUT/eval-$dtype/speed.json"
+done
+
+echo "== pretrain on $DEVICE: 20 alignment steps (held-out loss, Trainer and teacher on one device)"
+(  # a one-process Trainer takes the first visible GPU: cuda:N becomes CUDA_VISIBLE_DEVICES=N and cuda
+  if [[ $DEVICE == cuda:* ]]; then export CUDA_VISIBLE_DEVICES=${DEVICE#cuda:}; fi
+  /usr/bin/time -f "pretrain wall %e s" "$BIN/xlt" pretrain examples/pretrain_align.yaml --device "${DEVICE%%:*}" \
+    --set training.max_steps=20 --set name=gpu-smoke-pretrain --set output_dir="$(dirname "$OUT")" --overwrite \
+    | tail -2
+)
+
+if [[ -n ${TRANSLATOR:-} ]]; then
+  echo "== translate on $DEVICE: 500 lines with $TRANSLATOR (own cache, so every line is translated)"
+  head -500 "$OUT/texts.txt" > "$OUT/translate-in.txt"
+  XLT_HOME="$OUT/xlt-home" /usr/bin/time -f "translate wall %e s (model load included)" \
+    "$BIN/xlt" translate "$OUT/translate-in.txt" -t "$TRANSLATOR" -o "$OUT/translate-out.txt" --device "$DEVICE"
+fi
 
 echo "== serve on $DEVICE: 200 requests of 32 texts"
 "$BIN/xlt" serve "$OUT" --device "$DEVICE" --port 8765 > "$OUT/serve.log" 2>&1 &

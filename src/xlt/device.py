@@ -1,9 +1,14 @@
-"""Where models run: ``auto`` (a CUDA GPU, else Apple's MPS, else the CPU), or a device named by the user.
+"""Where models run and in which precision.
+
+A device is ``auto`` (a CUDA GPU, else Apple's MPS, else the CPU) or one named by the user. An inference dtype
+is ``auto`` (bfloat16 on a CUDA GPU that has it, else float32) or one named by the user.
 
 >>> resolve_device("cpu")
 device(type='cpu')
 >>> resolve_device("auto").type in ("cuda", "mps", "cpu")
 True
+>>> resolve_dtype("auto", "cpu"), resolve_dtype("bfloat16", "cpu")
+(torch.float32, torch.bfloat16)
 >>> onnx_providers("cpu")
 ['CPUExecutionProvider']
 """
@@ -15,6 +20,9 @@ import torch
 from xlt.errors import ConfigError
 
 DEVICE_HELP = "auto (a CUDA GPU, else MPS, else the CPU), cpu, cuda, cuda:N or mps"
+DTYPE_HELP = ("weights' precision for inference: auto (bfloat16 on a CUDA GPU that supports it: half the memory, "
+              "faster; else float32), float32, bfloat16 or float16; scores are computed in float32 either way")
+DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 
 
 def resolve_device(name: str | torch.device | None = "auto") -> torch.device:
@@ -39,6 +47,20 @@ def resolve_device(name: str | torch.device | None = "auto") -> torch.device:
     if device.type == "mps" and not torch.backends.mps.is_available():
         raise ConfigError(f"--device {name}: MPS is not available here; use --device cpu")
     return device
+
+
+def resolve_dtype(name: str | torch.dtype | None = "auto", device: str | torch.device | None = "cpu") -> torch.dtype:
+    """The dtype to run inference in on ``device``: ``auto`` is bfloat16 on a CUDA GPU that supports it
+    (Ampere and later), float32 on anything else; a named dtype is taken as it is."""
+    if isinstance(name, torch.dtype):
+        return name
+    name = (name or "auto").strip().lower()
+    if name == "auto":
+        cuda = resolve_device(device).type == "cuda"  # bf16 on CPUs and MPS is slower or partial: float32 there
+        return torch.bfloat16 if cuda and torch.cuda.is_bf16_supported() else torch.float32
+    if name not in DTYPES:
+        raise ConfigError(f"--dtype {name!r}: not a dtype; use auto, {', '.join(DTYPES)}")
+    return DTYPES[name]
 
 
 def onnx_providers(device: str | torch.device | None = "auto") -> list[str]:

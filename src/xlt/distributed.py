@@ -16,6 +16,8 @@ from __future__ import annotations
 import torch
 from accelerate import PartialState
 
+from xlt.device import resolve_device
+
 
 def use_cpu() -> bool:
     """No accelerator: train on the CPU (DDP over gloo when several processes were launched)."""
@@ -31,6 +33,15 @@ def _state() -> PartialState:
 def process_device() -> torch.device:
     """This process's device (under torchrun: its own GPU; without an accelerator: the CPU)."""
     return _state().device
+
+
+def training_device(name: str | torch.device | None = "auto") -> torch.device:
+    """The device this process trains on: ``name`` checked to be there (:func:`xlt.device.resolve_device`);
+    under torchrun, ``auto`` and an accelerator without an index mean this process's own (its GPU)."""
+    device = resolve_device(name)
+    if device.type != "cpu" and device.index is None and num_processes() > 1:
+        return process_device()
+    return device
 
 
 def num_processes() -> int:

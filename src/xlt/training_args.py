@@ -16,12 +16,22 @@ from typing import Any
 import torch
 from transformers import TrainingArguments
 
-from xlt.distributed import use_cpu
+from xlt.distributed import num_processes, use_cpu
+from xlt.errors import ConfigError
 
 
 def bf16_supported() -> bool:
     """bf16 mixed precision where the GPU has it (Ampere and later); fp32 on CPUs."""
     return torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+
+
+def on_device(device: torch.device) -> dict[str, Any]:
+    """TrainingArguments fields that make the Trainer train on ``device`` (bf16 mixed precision only on a GPU)."""
+    if device.type == "cuda" and device.index not in (None, 0) and num_processes() == 1:
+        # the Trainer of one process always takes the first visible GPU
+        raise ConfigError(f"device {device}: the Trainer trains on the first visible GPU; run with "
+                          f"CUDA_VISIBLE_DEVICES={device.index} and device cuda")
+    return {"use_cpu": device.type == "cpu", "bf16": device.type == "cuda" and bf16_supported()}
 
 
 def training_arguments(output_dir: str | Path, *, learning_rate: float, batch_size: int, seed: int,

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from xlt.deploy.export import export_variant
-from xlt.errors import ConfigError
+from xlt.errors import ConfigError, ModelError
 from xlt.finetune.load import load_saved
 from xlt.model.predict import predict_logits
 from xlt.model.variant import read_variant
@@ -137,8 +138,6 @@ def test_a_distilled_torch_variant_converts_to_onnx_int8_keeping_its_card(export
 
 
 def test_variant_cards_from_before_the_rename_still_load_and_broken_ones_name_the_file(tmp_path):
-    from xlt.errors import ModelError
-
     old = tmp_path / "old"
     old.mkdir()
     (old / "xlt_variant.json").write_text(json.dumps({
@@ -150,3 +149,11 @@ def test_variant_cards_from_before_the_rename_still_load_and_broken_ones_name_th
     (broken / "xlt_variant.json").write_text('{"format": "onnx", "colour": 1}')
     with pytest.raises(ModelError, match=r"broken/xlt_variant.json: not a valid variant card"):
         read_variant(broken)
+
+
+def test_variants_take_a_dtype_only_where_they_can(exported):
+    assert load_saved(exported["onnx"], "cpu", "auto").model is not None  # auto: the exported precision
+    with pytest.raises(ModelError, match="runs in the precision it was exported in"):
+        load_saved(exported["onnx"], "cpu", "bfloat16")
+    dropped = load_saved(exported["torch-drop1"], "cpu", "bfloat16").model
+    assert {p.dtype for p in dropped.parameters()} == {torch.bfloat16}

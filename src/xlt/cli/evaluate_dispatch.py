@@ -16,7 +16,8 @@ def evaluate_command(run_or_model: str | None, data: str | None, *, languages: l
                      output: Path | None, task: str | None, prefix: str | None, limit: int | None,
                      speed: bool = False, hypotheses: list[Path] | None = None, references: Path | None = None,
                      target_lang: str | None = None, source: Path | None = None,
-                     label_map: list[str] | None = None, device: str = "auto") -> None:
+                     label_map: list[str] | None = None, device: str = "auto",
+                     dtype: str = "auto") -> None:
     """Run the evaluation ``xlt evaluate`` asked for; options of the other kind are a :class:`ConfigError`."""
     if task is not None and task not in TASKS:
         raise ConfigError(f"--task {task!r}: xlt evaluate takes --task retrieval, --task translation, or no --task "
@@ -36,7 +37,7 @@ def evaluate_command(run_or_model: str | None, data: str | None, *, languages: l
         from xlt.evaluate.retrieval_run import run_retrieval
 
         metrics = run_retrieval(run_or_model, data, languages=languages, prefix=prefix, limit=limit, output=output,
-                                tgt_lang=target_lang, device=device)
+                                tgt_lang=target_lang, device=device, dtype=dtype)
         console.print(f"report: {Path(metrics['output']) / 'report.html'}  (also report.md, metrics.json)")
         return
     if prefix is not None or limit is not None:
@@ -55,4 +56,4 @@ def evaluate_command(run_or_model: str | None, data: str | None, *, languages: l
     from xlt.finetune.evaluate_saved import evaluate_saved
 
     evaluate_saved(run_or_model, data, languages=languages, baselines=baselines, output=output, speed=speed,
-                   label_map=mapping or None, device=device)
+                   label_map=mapping or None, device=device, dtype=dtype)

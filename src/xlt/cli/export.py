@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from xlt.cli.common import console, friendly_errors, setup_logging
+from xlt.device import DEVICE_HELP
 from xlt.extras import require
 
 
@@ -22,6 +23,8 @@ def export(
     calibration_texts: int = typer.Option(256, "--calibration-texts", help="int8: source training texts that "
                                           "calibrate SmoothQuant and GPTQ; the int8 graph closest to fp32 on as "
                                           "many other source texts is kept (0: plain dynamic quantisation)"),
+    device: str = typer.Option("auto", "--device", help=f"where --drop-layers distils: {DEVICE_HELP}; the export "
+                               "itself runs on the CPU"),
     name: str = typer.Option(None, "--name", help="variant folder name (default from the options, e.g. onnx-int8)"),
     output: Path = typer.Option(None, "--output", "-o", help="variant folder (default RUN/exports/NAME)"),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
@@ -37,5 +40,5 @@ def export(
 
     setup_logging(verbose)
     target = export_variant(run, format_, quantize=quantize, drop_layers=drop_layers, name=name, output=output,
-                            distill_epochs=distill_epochs, calibration_texts=calibration_texts)
+                            distill_epochs=distill_epochs, calibration_texts=calibration_texts, device=device)
     console.print(f"variant: {target}")

@@ -18,7 +18,7 @@ from xlt.cli import export, models, predict, serve, transfer, variants
 from xlt.cli import pretrain as pretrain_cli
 from xlt.cli import tune as tune_cli
 from xlt.cli.common import SET_HELP, console, friendly_errors, setup_logging
-from xlt.device import DEVICE_HELP
+from xlt.device import DEVICE_HELP, DTYPE_HELP
 
 app = typer.Typer(
     help="xlt: train a task in one language, use it in many (cross-lingual transfer).",
@@ -81,6 +81,7 @@ def evaluate(
     limit: int = typer.Option(None, "--limit", help="retrieval: first N pairs per language"),
     speed: bool = typer.Option(False, "--speed", help="also time it: texts/s, latency, size (speed.json)"),
     device: str = typer.Option("auto", "--device", help=DEVICE_HELP),
+    dtype: str = typer.Option("auto", "--dtype", help=DTYPE_HELP),
     label_map: list[str] = typer.Option(None, "--label-map", help="GOLD=MODEL_LABEL: the data's label GOLD is the "
                                         "model's MODEL_LABEL (a stock model with other label names; repeatable)"),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
@@ -99,7 +100,7 @@ def evaluate(
     evaluate_command(run_or_model, data, languages=languages or None, baselines=baselines, output=output,
                      task=task, prefix=prefix, limit=limit, speed=speed, hypotheses=hypotheses,
                      references=references, target_lang=target_lang, source=source, label_map=label_map,
-                     device=device)
+                     device=device, dtype=dtype)
 
 
 @app.command("translate")
@@ -108,13 +109,15 @@ def translate_file(
     input_file: Path = typer.Argument(..., help="text file, one segment per line", exists=True, dir_okay=False),
     translator: str = typer.Option(..., "--translator", "-t", help="apertium:<pair> or hf:<model folder or hub id>"),
     output: Path = typer.Option(..., "--output", "-o", help="where the translations go (one per line)"),
+    device: str = typer.Option("auto", "--device", help=f"where an hf: model translates: {DEVICE_HELP}; "
+                               "apertium ignores it"),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Translate a file line by line (cached in $XLT_HOME/translations.sqlite: a rerun translates nothing twice)."""
     from xlt.translate.files import translate_file as run
 
     setup_logging(verbose)
-    run(input_file, translator, output)
+    run(input_file, translator, output, device=device)
 
 
 @app.command()

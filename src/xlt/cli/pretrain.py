@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from xlt.cli.common import console, friendly_errors, setup_logging
+from xlt.device import DEVICE_HELP
 
 
 @friendly_errors
@@ -17,6 +18,9 @@ def pretrain(
                                    "training.max_steps=50 --set objectives.mlm.weight=0.5 (repeatable)"),
     resume: bool = typer.Option(False, "--resume", help="continue from the run's last checkpoint"),
     overwrite: bool = typer.Option(False, "--overwrite", help="delete an existing run folder of this name"),
+    device: str = typer.Option(None, "--device", help=f"where the run trains: {DEVICE_HELP}; the same as --set "
+                               "training.device=...; default: the config's (auto). cuda:N with N > 0: run with "
+                               "CUDA_VISIBLE_DEVICES=N and cuda"),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Continue pretraining a model: MLM, TLM, contrastive alignment, distillation (weighted, in one run).
@@ -30,7 +34,8 @@ def pretrain(
     from xlt.pretrain import pretrain as run_pretraining
 
     setup_logging(verbose)
-    run = run_pretraining(PretrainConfig.from_yaml(config, set_ or []), resume=resume, overwrite=overwrite)
+    overrides = [*(set_ or []), *([f"training.device={device}"] if device else [])]
+    run = run_pretraining(PretrainConfig.from_yaml(config, overrides), resume=resume, overwrite=overwrite)
     if "madx_strategy" in run.report:
         console.print(f"language adapters: {run.root / 'language_adapters'}  (report with the madx strategy "
                       f"block: {run.root / 'pretrain_report.md'})")

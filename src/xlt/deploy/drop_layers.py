@@ -7,7 +7,9 @@ of a multilingual model's weights and what carries the other languages, and re-f
 source-language text alone would pull them away from the rest.
 
 The loop is written out (about twenty lines) because the HF Trainer has no distillation loss; a
-Trainer subclass overriding ``compute_loss`` would be as long and slower to read.
+Trainer subclass overriding ``compute_loss`` would be as long and slower to read. It runs on ``device``
+with plain ``.to(device)`` (one process, fp32: accelerate's ``prepare`` would add nothing), and hands both
+models back on the device they came on, since the exporters trace on the CPU.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from xlt.device import resolve_device
 from xlt.errors import ConfigError, ModelError
 from xlt.model.predict import predict_logits
 
@@ -57,15 +60,29 @@ def drop_top_layers(model: nn.Module, n: int) -> nn.Module:
 def distill(student: nn.Module, teacher: nn.Module, tokenizer, texts: list[str], labels: list[int] | None, *,
             text_pairs: list[str] | None = None, epochs: float = 2.0, learning_rate: float = 1e-4,
             batch_size: int = 32, temperature: float = 2.0, alpha: float = 0.5, max_length: int = 128,
-            seed: int = 0) -> dict:
-    """Train ``student`` to match ``teacher``'s logits (and ``labels`` when given) on ``texts``; returns stats."""
+            seed: int = 0, device: str | torch.device = "auto") -> dict:
+    """Train ``student`` to match ``teacher``'s logits (and ``labels`` when given) on ``texts`` on ``device``
+    (``auto``: a CUDA GPU, else MPS, else the CPU); returns stats."""
     if not texts:
         raise ConfigError("distillation needs the run's source training data, and it is empty")
+    device = resolve_device(device)
+    homes = [next(m.parameters()).device for m in (student, teacher)]
+    student.to(device), teacher.to(device)
+    try:
+        return _distill(student, teacher, tokenizer, texts, labels, text_pairs=text_pairs, epochs=epochs,
+                        learning_rate=learning_rate, batch_size=batch_size, temperature=temperature, alpha=alpha,
+                        max_length=max_length, seed=seed, device=device)
+    finally:
+        student.to(homes[0]), teacher.to(homes[1])
+
+
+def _distill(student, teacher, tokenizer, texts, labels, *, text_pairs, epochs, learning_rate, batch_size,
+             temperature, alpha, max_length, seed, device) -> dict:
     started = time.perf_counter()
     teacher_logits = torch.from_numpy(predict_logits(teacher, tokenizer, texts, text_pairs, batch_size=64,
-                                                     max_length=max_length, desc="teacher logits"))
+                                                     max_length=max_length, desc="teacher logits")).to(device)
     enc = tokenizer(texts, text_pairs, truncation=True, max_length=max_length)
-    gold = torch.tensor(labels) if labels is not None else None
+    gold = torch.tensor(labels, device=device) if labels is not None else None
     for name, param in student.named_parameters():
         param.requires_grad = "embeddings" not in name
     params = [p for p in student.parameters() if p.requires_grad]
@@ -81,7 +98,7 @@ def distill(student: nn.Module, teacher: nn.Module, tokenizer, texts: list[str],
         if len(order) < batch_size:
             order += rng.permutation(len(texts)).tolist()
         idx, order = order[:batch_size], order[batch_size:]
-        batch = tokenizer.pad({k: [enc[k][i] for i in idx] for k in enc}, return_tensors="pt")
+        batch = tokenizer.pad({k: [enc[k][i] for i in idx] for k in enc}, return_tensors="pt").to(device)
         logits = student(**batch).logits
         soft = nn.functional.kl_div(nn.functional.log_softmax(logits / temperature, -1),
                                     nn.functional.softmax(teacher_logits[idx] / temperature, -1),

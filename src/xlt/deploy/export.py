@@ -32,7 +32,7 @@ log = logging.getLogger("xlt")
 def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str | None = None,
                    drop_layers: int = 0, name: str | None = None, output: str | Path | None = None,
                    distill_epochs: float = 2.0, distill_learning_rate: float = 1e-4, seed: int = 0,
-                   calibration_texts: int = 256) -> Path:
+                   calibration_texts: int = 256, device: str = "auto") -> Path:
     """Export the run's model as ``fmt`` (optionally int8, optionally without its top ``drop_layers`` layers).
 
     The variant goes to ``output`` (default ``<run>/exports/<name>``); dropping layers needs a run folder,
@@ -40,7 +40,8 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
     ``run_or_model`` may also be a ``torch`` variant (a distilled one) to convert it to ONNX without
     distilling again. With ``quantize="int8"`` and a run folder, ``calibration_texts`` source training texts
     calibrate SmoothQuant and GPTQ, and the int8 graph closest to fp32 is kept (:mod:`xlt.deploy.int8_export`;
-    0: plain dynamic quantisation).
+    0: plain dynamic quantisation). ``device``: where ``drop_layers`` distils (``auto``: a GPU where there is one);
+    the export itself runs on the CPU.
     """
     if fmt not in EXPORTERS:
         raise ConfigError(f"unknown export format {fmt!r}; choose one of {list(EXPORTERS)}")
@@ -67,7 +68,7 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
         if run is None:
             raise ConfigError("--drop-layers needs a run folder: the pruned model is re-fitted on its training data")
         model, distillation = _pruned_and_distilled(run, saved, drop_layers, distill_epochs, distill_learning_rate,
-                                                    seed)
+                                                    seed, device)
     target = Path(output) if output else (run.root if run else model_dir.parent) / "exports" / (
         name or variant_name(fmt, quantize, drop_layers))
     card = VariantCard(format=fmt, quantize=quantize, drop_layers=drop_layers,
@@ -170,7 +171,8 @@ def _calibration_texts(run: RunFolder | None, saved, n_texts: int, model_dir: Pa
     return calibration, check
 
 
-def _pruned_and_distilled(run: RunFolder, saved, n: int, epochs: float, learning_rate: float, seed: int):
+def _pruned_and_distilled(run: RunFolder, saved, n: int, epochs: float, learning_rate: float, seed: int,
+                          device: str):
 
     config = TrainConfig.from_yaml(run.config)
     train = config.data.load()["train"]
@@ -182,6 +184,6 @@ def _pruned_and_distilled(run: RunFolder, saved, n: int, epochs: float, learning
              student.config.num_hidden_layers + n, student.config.num_hidden_layers, len(texts), epochs)
     stats = distill(student, saved.model, saved.tokenizer, texts, labels, text_pairs=pairs, epochs=epochs,
                     learning_rate=learning_rate, batch_size=config.training.batch_size,
-                    max_length=saved.spec.max_length, seed=seed)
+                    max_length=saved.spec.max_length, seed=seed, device=device)
     stats["data"] = f"the run's source training split ({len(texts)} rows in {sorted(set(train['lang']))})"
     return student, stats

@@ -36,7 +36,7 @@ from typing import Any, Literal
 import numpy as np
 
 from xlt.corpus.readers.parallel import ParallelSpec
-from xlt.device import resolve_device
+from xlt.device import resolve_device, resolve_dtype
 from xlt.errors import ConfigError, DataError
 from xlt.model.embed import embed_texts
 from xlt.model.loader import load_encoder, load_tokenizer
@@ -189,16 +189,22 @@ def embed_with(model: Any, texts: Sequence[str], *, prefix: str, batch_size: int
                        max_length=max_length, desc="retrieval")
 
 
-def load_model(model: Any, *, max_length: int | None = None, device: str = "auto") -> tuple[Any, Any, Any]:
+def load_model(model: Any, *, max_length: int | None = None, device: str = "auto",
+               dtype: str = "auto") -> tuple[Any, Any, Any]:
     """``(encoder, tokenizer, ModelSpec)`` for a model name, folder, ModelSpec or an (encoder, tokenizer); a
-    model loaded here goes to ``device`` (``auto``: a GPU where there is one)."""
+    model loaded here goes to ``device`` (``auto``: a GPU where there is one) in ``dtype`` (``auto``: bfloat16
+    on a CUDA GPU that has it, else float32; the vectors come back as float32)."""
 
     if isinstance(model, tuple):
         return model[0], model[1], None
     spec = model if isinstance(model, ModelSpec) else ModelSpec(name=str(model))
     if max_length is not None:
         spec = spec.model_copy(update={"max_length": max_length})
-    return load_encoder(spec).to(resolve_device(device)), load_tokenizer(spec), spec
+    device = resolve_device(device)
+    encoder = load_encoder(spec).to(device)
+    if dtype not in (None, "auto") or spec.dtype is None:  # a spec's own dtype stands unless one is named here
+        encoder.to(dtype=resolve_dtype(dtype, device))
+    return encoder, load_tokenizer(spec), spec
 
 
 def evaluate_retrieval(model: Any, pairs: Any, *, prefix: str | None = None, languages: Sequence[str] | None = None,
@@ -229,11 +235,12 @@ def evaluate_retrieval(model: Any, pairs: Any, *, prefix: str | None = None, lan
 def retrieval_with_vectors(model: Any, pairs: Any, *, prefix: str | None = None,
                            languages: Sequence[str] | None = None, k: int = DEFAULT_K, match: Match = "index",
                            batch_size: int = 64, max_length: int | None = None, return_picks: bool = False,
-                           device: str = "auto") -> tuple[dict[str, Any], dict[str, tuple[np.ndarray, np.ndarray]]]:
+                           device: str = "auto", dtype: str = "auto",
+                           ) -> tuple[dict[str, Any], dict[str, tuple[np.ndarray, np.ndarray]]]:
     """:func:`evaluate_retrieval`'s result and the sentence vectors, language -> (sources, targets)."""
     if match not in ("index", "text"):
         raise ConfigError(f"match must be 'index' or 'text', got {match!r}")
-    encoder, tokenizer, spec = load_model(model, max_length=max_length, device=device)
+    encoder, tokenizer, spec = load_model(model, max_length=max_length, device=device, dtype=dtype)
     found = spec.resolution() if spec is not None else None
     prefix_source = "argument"
     if prefix is None:

@@ -63,7 +63,8 @@ def language_matrix(vectors: dict[str, tuple[np.ndarray, np.ndarray]], tgt_lang:
 def run_retrieval(model: str | Path, data: str, *, languages: Sequence[str] | None = None, prefix: str | None = None,
                   tgt_lang: str | None = None, k: int = DEFAULT_K, match: Match = "index", limit: int | None = None,
                   output: str | Path | None = None, batch_size: int = 64, max_length: int | None = None,
-                  n_resamples: int = 1000, seed: int = 0, show: bool = True, device: str = "auto") -> dict[str, Any]:
+                  n_resamples: int = 1000, seed: int = 0, show: bool = True, device: str = "auto",
+                  dtype: str = "auto") -> dict[str, Any]:
     """Evaluate bitext retrieval of ``model`` on the parallel data ``data`` (see
     :class:`~xlt.corpus.readers.parallel.ParallelSpec`); write ``metrics.json``, ``predictions/<lang>.jsonl``
     and the report to ``output`` (default ``runs/retrieval-<data>``). Returns the metrics. ``tgt_lang``: the
@@ -72,7 +73,7 @@ def run_retrieval(model: str | Path, data: str, *, languages: Sequence[str] | No
     pairs = spec.load_pairs()
     result, vectors = retrieval_with_vectors(str(model), pairs, prefix=prefix, k=k, match=match,
                                              batch_size=batch_size, max_length=max_length, return_picks=True,
-                                             device=device)
+                                             device=device, dtype=dtype)
     tgt_lang = spec.tgt_lang
     predictions: dict[str, dict[str, tuple[list[str], list[str]]]] = {
         system_name(m, d, tgt_lang): {} for d in DIRECTIONS for m in METHODS}

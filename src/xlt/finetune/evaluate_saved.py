@@ -22,7 +22,7 @@ from xlt.run_folder import RunFolder, RunInfo
 def evaluate_saved(run_or_model: str | Path, data: str | DataSpec | None, *, languages: list[str] | None = None,
                    baselines: bool = False, output: str | Path | None = None, seed: int = 0,
                    test=None, speed: bool = False, label_map: dict[str, str] | None = None,
-                   device: str = "auto") -> dict:
+                   device: str = "auto", dtype: str = "auto") -> dict:
     """Evaluate ``run_or_model`` on ``data``; write metrics, predictions and report to ``output``.
 
     ``output`` defaults to ``<run>/eval-<data name>`` for a run and ``<model>-eval`` for a model.
@@ -31,11 +31,11 @@ def evaluate_saved(run_or_model: str | Path, data: str | DataSpec | None, *, lan
     e.g. to compare exported variants (``xlt export``). ``run_or_model`` may be any transformers folder or hub
     id of a task's model class that xlt did not train; ``label_map`` (gold label -> the model's label) renames
     the data's labels where the two name them differently. ``device``: where the model runs (``auto``: a GPU where
-    there is one).
+    there is one); ``dtype``: its precision (``auto``: bfloat16 on a CUDA GPU that has it, else float32).
     """
     run = RunFolder.find(run_or_model)
     model_dir = run.model if run else Path(run_or_model)
-    saved = load_saved(model_dir, device)
+    saved = load_saved(model_dir, device, dtype)
     task = get_task(saved.task, saved.task_options)
     task.use_labels(list(saved.model.config.id2label.values()))
     spec = DataSpec.parse(data, **({"languages": languages} if languages else {})) if test is None else None

@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 from transformers import AutoTokenizer
 
-from xlt.device import resolve_device
+from xlt.device import resolve_device, resolve_dtype
 from xlt.errors import ModelError
 from xlt.finetune.save import DELTA_FILE, DELTA_WEIGHTS, save_model
 from xlt.finetune.strategies import make_strategy
@@ -21,26 +21,38 @@ from xlt.model.saved import DEFAULT_TASK, SavedModel, spec_of
 from xlt.model.variant import read_variant
 
 
-def load_saved(path: str | Path, device: str | torch.device | None = "cpu") -> SavedModel:
-    """The model on ``device`` (:func:`xlt.device.resolve_device`: ``auto`` picks a GPU where there is one),
-    its tokenizer and its card (prefix, max length, task, source languages)."""
+def load_saved(path: str | Path, device: str | torch.device | None = "cpu",
+               dtype: str | torch.dtype | None = "auto") -> SavedModel:
+    """The model on ``device`` (:func:`xlt.device.resolve_device`: ``auto`` picks a GPU where there is one)
+    in ``dtype`` (:func:`xlt.device.resolve_dtype`: ``auto`` is bfloat16 on a CUDA GPU that has it, else
+    float32), its tokenizer and its card (prefix, max length, task, source languages).
+
+    ONNX and TorchScript variants run in the precision they were exported in; only ``auto`` and float32 suit them.
+    """
     device = resolve_device(device)
+    chosen = resolve_dtype(dtype, device)
     path = _local_folder(path)
     if (variant := read_variant(path)) is not None:  # exported: ONNX, TorchScript, dropped layers
         task = (ModelCard.read(path) or ModelCard()).task or DEFAULT_TASK
         if not get_task(task).deployable:
             raise ModelError(f"{path}: a {task!r} variant; variants run for the deployable tasks "
                              f"({', '.join(deployable_tasks())})")
-        return load_variant(path, variant, device)
+        saved = load_variant(path, variant, device)
+        if isinstance(saved.model, torch.nn.Module):
+            saved.model.to(dtype=chosen)
+        elif dtype not in (None, "auto") and chosen != torch.float32:
+            raise ModelError(f"{path}: a {variant.format} variant runs in the precision it was exported in; "
+                             f"--dtype {dtype} needs a torch model (leave --dtype auto)")
+        return saved
     if not path.exists():
         raise ModelError(f"{path}: no such run or model folder")
     if (path / DELTA_FILE).is_file():
         saved = _load_delta(path)
-        saved.model.to(device)
+        saved.model.to(device=device, dtype=chosen)
         return saved
     card = card_of(path)
     task = get_task(card.task, card.task_options)
-    model = task.load_model(path).to(device)
+    model = task.load_model(path).to(device=device, dtype=chosen)
     return SavedModel(model.eval(), AutoTokenizer.from_pretrained(path), spec_of(str(path), card), card)
 
 

@@ -45,6 +45,7 @@ def embed_texts(encoder, tokenizer, texts: Sequence[str], *, text_pairs: Sequenc
             batch = tokenizer.pad({k: [enc[k][i] for i in idx] for k in enc}, return_tensors="pt")
             batch = {k: v.to(encoder.device) for k, v in batch.items()}
             hidden = encoder(**batch).last_hidden_state
-            out[idx] = pool(hidden, batch["attention_mask"], method).float().cpu().numpy()
+            # pooled in float32: a bfloat16 sum over a long sentence keeps about 3 digits
+            out[idx] = pool(hidden.float(), batch["attention_mask"], method).cpu().numpy()
             bar.update(len(idx))
     return out

@@ -81,6 +81,9 @@ class PretrainSettings(BaseModel):
     freeze_embeddings: bool = False  # keep the (tied) embedding matrix fixed: ~80% fewer updated weights in e5
     head_warmup_steps: int = Field(0, ge=0)  # a new MLM head: first train the head alone (encoder frozen)
     seed: int = Field(0, ge=0)  # numpy's generators take no negative seed
+    # where every loop of the run trains (Trainer, head warm-up, held-out loss, language adapters): auto (a CUDA
+    # GPU, else MPS, else the CPU; under torchrun each process's own GPU), cpu, cuda, cuda:N or mps
+    device: str = "auto"
     save_steps: int = Field(200, ge=1)
     logging_steps: int = Field(10, ge=1)
 

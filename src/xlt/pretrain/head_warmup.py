@@ -21,7 +21,8 @@ def head_parameters(model) -> list[torch.nn.Parameter]:
 
 
 def warm_up_head(model, objective, sampler, *, steps: int, batch_size: int, learning_rate: float = 1e-3) -> list[float]:
-    """Train only :func:`head_parameters` on ``objective`` batches; returns the loss of each step."""
+    """Train only :func:`head_parameters` on ``objective`` batches (on the model's device); returns the loss of
+    each step."""
     params = head_parameters(model)
     trainable = {id(p) for p in params}
     saved = {n: p.requires_grad for n, p in model.named_parameters()}

@@ -3,9 +3,11 @@
 ``train_language_adapter(base_model, texts, lang, out_dir)`` freezes the base encoder, inserts one
 adapter (reduction factor 2 by default, as in MAD-X) and trains it with HF's
 ``DataCollatorForLanguageModeling`` (15% of the tokens, 80/10/10 mask/random/keep) on unlabelled
-text of that language. The MLM head is a dense + GELU + layer norm transform whose output layer is
-tied to the (frozen) input embeddings, so it works for encoders saved without an MLM head (e5);
-the head is thrown away afterwards, only the adapter is kept.
+text of that language, on ``device`` (``auto``: a CUDA GPU, else MPS, else the CPU). The MLM head is a
+dense + GELU + layer norm transform whose output layer is tied to the (frozen) input embeddings, so it
+works for encoders saved without an MLM head (e5); the head is thrown away afterwards, only the adapter is kept.
+The loop is plain torch with ``.to(device)``: one process, one model, fp32, so accelerate's ``prepare`` would
+add nothing.
 
 The folder written holds ``adapter.safetensors`` (keys ``<block>.<place>.<param>``, independent of the
 task model around the encoder) and ``adapter.json`` (base model, language, settings, loss curve).
@@ -28,6 +30,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from xlt.device import resolve_device
 from xlt.errors import ConfigError, DataError
 from xlt.io import atomic_path, write_json
 from xlt.model.bottleneck_adapter import PLACEMENTS, add_adapter, set_active
@@ -125,8 +128,9 @@ def train_language_adapter(base_model: str | ModelSpec, texts: Sequence[str], la
                            reduction_factor: int = 2, activation: str = "relu", placement: str = "ffn",
                            epochs: float = 1.0, max_steps: int | None = None, batch_size: int = 16,
                            learning_rate: float = 1e-4, mlm_probability: float = 0.15, max_length: int = 128,
-                           seed: int = 0, source: str = "") -> Path:
-    """Train a language adapter for ``lang`` with MLM on ``texts``; write it to ``out_dir``; return ``out_dir``.
+                           seed: int = 0, source: str = "", device: str | torch.device = "auto") -> Path:
+    """Train a language adapter for ``lang`` with MLM on ``texts`` on ``device``; write it to ``out_dir``; return
+    ``out_dir``.
 
     ``source`` says where the texts came from (kept in the card, for the report).
     """
@@ -138,6 +142,7 @@ def train_language_adapter(base_model: str | ModelSpec, texts: Sequence[str], la
     if placement not in PLACEMENTS:
         raise ConfigError(f"placement must be one of {sorted(PLACEMENTS)}, got {placement!r}")
     spec = base_model if isinstance(base_model, ModelSpec) else ModelSpec(name=str(base_model), max_length=max_length)
+    device = resolve_device(device)
     torch.manual_seed(seed)
     tokenizer, encoder = load_tokenizer(spec), load_encoder(spec)
     if tokenizer.mask_token is None:
@@ -146,7 +151,7 @@ def train_language_adapter(base_model: str | ModelSpec, texts: Sequence[str], la
     name = language_adapter_name(lang)
     add_adapter(encoder, name, reduction_factor=reduction_factor, activation=activation, placement=placement)
     set_active(encoder, [name])
-    model = AdapterMLM(encoder)
+    model = AdapterMLM(encoder).to(device)
     model.train()
 
     enc = tokenizer(spec.apply_prefix(texts), truncation=True, max_length=spec.max_length)
@@ -163,7 +168,7 @@ def train_language_adapter(base_model: str | ModelSpec, texts: Sequence[str], la
     started, step = time.perf_counter(), 0
     while step < steps:
         for batch in loader:
-            loss = model(batch["input_ids"], batch["attention_mask"], batch["labels"])
+            loss = model(*(batch[k].to(device) for k in ("input_ids", "attention_mask", "labels")))
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()

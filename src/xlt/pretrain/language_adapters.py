@@ -30,8 +30,9 @@ from xlt.pretrain.language_adapter import ADAPTER_CARD, train_language_adapter
 log = logging.getLogger("xlt")
 
 
-def train_language_adapters(config, mono: dict[str, list[str]], root: Path) -> dict:
-    """Train one adapter per language of ``mono`` into ``root/language_adapters``; the report (also written)."""
+def train_language_adapters(config, mono: dict[str, list[str]], root: Path, *, device: str = "auto") -> dict:
+    """Train one adapter per language of ``mono`` into ``root/language_adapters`` on ``device``; the report (also
+    written)."""
     settings, t = config.language_adapters, config.training
     spec = config.model.model_copy(update={"max_length": t.max_length})
     sources = "; ".join(s.model_dump_json(exclude_defaults=True) for s in config.objectives["mlm"].data)
@@ -44,7 +45,7 @@ def train_language_adapters(config, mono: dict[str, list[str]], root: Path) -> d
             spec, texts, lang, root / "language_adapters" / lang, reduction_factor=settings.reduction_factor,
             activation=settings.activation, placement=settings.placement, max_steps=t.max_steps,
             batch_size=t.batch_size, learning_rate=t.learning_rate, mlm_probability=t.mlm_probability,
-            seed=t.seed, source=sources)
+            seed=t.seed, source=sources, device=device)
         folders[settings.names.get(lang, lang)] = str(folder)
         cards[lang] = json.loads((folder / ADAPTER_CARD).read_text("utf-8"))
     report = {"name": config.name, "model": config.model.name, "prefix": spec.resolved_prefix(),

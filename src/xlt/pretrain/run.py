@@ -18,6 +18,7 @@ from pathlib import Path
 from transformers import TrainingArguments, set_seed
 from transformers.trainer_utils import get_last_checkpoint
 
+from xlt.distributed import training_device
 from xlt.errors import ConfigError
 from xlt.interrupt import GracefulInterrupt, TrainingInterrupted
 from xlt.io import write_text
@@ -34,7 +35,7 @@ from xlt.pretrain.save import save_pretrained_model
 from xlt.pretrain.sources import load_mono, load_pairs, split_heldout
 from xlt.pretrain.stream import GroupSampler, MixedCollator, MixedStream
 from xlt.pretrain.trainer import PretrainStateCallback, PretrainTrainer, load_state
-from xlt.training_args import from_settings, mean_loss_trainer
+from xlt.training_args import from_settings, mean_loss_trainer, on_device
 
 log = logging.getLogger("xlt")
 
@@ -65,22 +66,24 @@ def pretrain(config: PretrainConfig, *, resume: bool = False, overwrite: bool = 
     write_text(root / "config.yaml", config.to_yaml())
     t = config.training
 
+    device = training_device(t.device)  # before any data is read: a device that is not there fails first
     data = dict(data) if data is not None else load_objective_data(config)
     if config.language_adapters is not None:  # MAD-X: adapters per language, the encoder is not changed
 
-        return PretrainedRun(root, train_language_adapters(config, data["mlm"], root))
+        return PretrainedRun(root, train_language_adapters(config, data["mlm"], root, device=device))
     heldout: dict[str, list[str]] = {}
     if "mlm" in data and t.heldout > 0:
         data["mlm"], heldout = split_heldout(data["mlm"], t.heldout)
 
     tokenizer = load_tokenizer(config.model)
     model, head = load_masked_lm(config.model)
+    model.to(device)  # now, not when the Trainer starts: the held-out loss and the head warm-up run before it
     if t.freeze_embeddings:  # the decoder is tied to them: with MLM, only the head's transform and bias train
         model.get_input_embeddings().weight.requires_grad_(False)
     ctx = ObjectiveContext(tokenizer=tokenizer, spec=config.model, max_length=t.max_length,
                            mlm_probability=t.mlm_probability, seed=t.seed)
     if "distill" in config.objectives:
-        _attach_teacher(ctx, config, model)
+        _attach_teacher(ctx, config, model, device)
     objectives = {name: OBJECTIVES[name](ctx, spec.options) for name, spec in config.objectives.items()}
     samplers = {name: GroupSampler(data[name], alpha=config.sampling.alpha, seed=t.seed + i)
                 for i, name in enumerate(config.objectives)}
@@ -103,7 +106,7 @@ def pretrain(config: PretrainConfig, *, resume: bool = False, overwrite: bool = 
 
     interrupt = GracefulInterrupt()
     trainer = mean_loss_trainer(PretrainTrainer(
-        model=model, args=_training_args(config, root / "checkpoints"), train_dataset=MixedStream(samplers),
+        model=model, args=_training_args(config, root / "checkpoints", device), train_dataset=MixedStream(samplers),
         data_collator=MixedCollator(objectives), callbacks=[interrupt],
         objectives=objectives, weights={n: s.weight for n, s in config.objectives.items()}))
     trainer.add_callback(PretrainStateCallback(trainer))
@@ -131,21 +134,21 @@ def pretrain(config: PretrainConfig, *, resume: bool = False, overwrite: bool = 
     return PretrainedRun(root, report)
 
 
-def _attach_teacher(ctx: ObjectiveContext, config: PretrainConfig, model) -> None:
-    """A frozen teacher: the ``teacher`` folder, or a copy of the starting encoder."""
+def _attach_teacher(ctx: ObjectiveContext, config: PretrainConfig, model, device) -> None:
+    """A frozen teacher on the student's ``device``: the ``teacher`` folder, or a copy of the starting encoder."""
     if config.teacher:
         spec = ModelSpec(name=config.teacher, max_length=config.training.max_length)
         ctx.teacher, ctx.teacher_tokenizer, ctx.teacher_spec = load_encoder(spec), load_tokenizer(spec), spec
     else:
         ctx.teacher = copy.deepcopy(model.base_model)
-    ctx.teacher.eval().requires_grad_(False)
+    ctx.teacher.to(device).eval().requires_grad_(False)  # the Trainer moves the student only
 
 
-def _training_args(config: PretrainConfig, output_dir: Path) -> TrainingArguments:
+def _training_args(config: PretrainConfig, output_dir: Path, device) -> TrainingArguments:
     t = config.training
     return from_settings(
-        t, output_dir, save_strategy="steps", save_steps=t.save_steps, save_total_limit=2, logging_strategy="steps",
-        logging_steps=t.logging_steps, remove_unused_columns=False,
+        t, output_dir, **on_device(device), save_strategy="steps", save_steps=t.save_steps, save_total_limit=2,
+        logging_strategy="steps", logging_steps=t.logging_steps, remove_unused_columns=False,
         disable_tqdm=False,  # a progress bar, even when quiet
     )
 

@@ -43,10 +43,12 @@ def check_translator_name(spec: str | dict[str, Any]) -> None:
                                f"{', '.join(f'{b}:<{cls.argument}>' for b, cls in sorted(TRANSLATORS.items()))}")
 
 
-def get_translator(spec: str | dict[str, Any] | Translator) -> Translator:
+def get_translator(spec: str | dict[str, Any] | Translator, *, device: str | None = None) -> Translator:
     """A translator from ``"backend:argument"`` or ``{"name": "backend:argument", **options}``.
 
-    Options go to the backend (hf: ``src_lang``, ``tgt_lang``, ``num_beams``, ``max_length``).
+    Options go to the backend (hf: ``src_lang``, ``tgt_lang``, ``num_beams``, ``max_length``, ``device``).
+    ``device`` is where a backend that runs a model runs it, unless its options say (backends without a
+    model, such as apertium, ignore it).
     """
     if isinstance(spec, Translator):
         return spec
@@ -56,6 +58,8 @@ def get_translator(spec: str | dict[str, Any] | Translator) -> Translator:
         spec = str(spec.get("name", ""))
     check_translator_name(spec)
     backend, _, argument = spec.partition(":")
+    if device is not None and TRANSLATORS[backend].runs_on_device:
+        options.setdefault("device", device)
     try:
         return TRANSLATORS[backend](argument, **options)
     except TypeError as err:

@@ -23,6 +23,8 @@ class Translator(ABC):
     batch_size: int = 64
     #: what follows ``backend:`` in a translator name (for messages: ``apertium:<pair>``)
     argument: str = "argument"
+    #: the backend runs a model on a torch device and takes a ``device`` option (``auto``, ``cpu``, ``cuda``...)
+    runs_on_device: bool = False
 
     @property
     @abstractmethod

@@ -15,7 +15,7 @@ from xlt.config_file import field_error
 from xlt.translate import check_translator_name
 from xlt.translate.base import TranslationError
 
-TranslatorSpec = str | dict[str, Any]  # "apertium:eng-spa" or {"name": "hf:DIR", "src_lang": ..., "tgt_lang": ...}
+TranslatorSpec = str | dict[str, Any]  # "apertium:eng-spa" or {"name": "hf:DIR", "src_lang": ..., "device": "cuda"}
 
 
 class TranslateSettings(BaseModel):
