@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from xlt.cli.common import console, friendly_errors
-from xlt.device import DEVICE_HELP
+from xlt.device import DEVICE_HELP, DTYPE_HELP
 from xlt.errors import ConfigError
 from xlt.extras import require
 
@@ -43,6 +43,7 @@ def predict(
     chunk_size: int = typer.Option(2048, "--chunk-size", min=1, help="rows read, predicted and committed at once: "
                                    "memory and the work a kill can lose"),
     device: str = typer.Option("auto", "--device", help=DEVICE_HELP),
+    dtype: str = typer.Option("auto", "--dtype", help=DTYPE_HELP),
     threads: int = typer.Option(None, "--threads", min=1, help="torch CPU threads (default: torch's)"),
     resume: bool = typer.Option(False, "--resume", help="continue an interrupted run into the same --output"),
     overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing --output"),
@@ -63,7 +64,7 @@ def predict(
         return _ask_server(server, text, input_file, input_format, language, batch_size or 64)
     from xlt.deploy.predictor import Predictor
 
-    predictor = Predictor(model, device=device, batch_size=batch_size, threads=threads, language=language)
+    predictor = Predictor(model, device=device, dtype=dtype, batch_size=batch_size, threads=threads, language=language)
     if text:
         for row, p in zip(text, predictor.predict(list(text)), strict=True):
             print(json.dumps(predictor.output_row(predictor.input_row(row), p), ensure_ascii=False))

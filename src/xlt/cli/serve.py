@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from xlt.cli.common import friendly_errors
-from xlt.device import DEVICE_HELP
+from xlt.device import DEVICE_HELP, DTYPE_HELP
 from xlt.extras import require
 
 
@@ -27,6 +27,7 @@ def serve(
     max_body_bytes: int = typer.Option(1_000_000, "--max-body-bytes", help="request body size at most"),
     threads: int = typer.Option(None, "--threads", help="model threads per worker (default: torch's)"),
     device: str = typer.Option("auto", "--device", help=DEVICE_HELP),
+    dtype: str = typer.Option("auto", "--dtype", help=DTYPE_HELP),
 ) -> None:
     """Serve predictions over HTTP: POST /v1/predict, GET /v1/info, /healthz, /readyz, /metrics, /docs.
 
@@ -39,5 +40,5 @@ def serve(
     settings = ServeSettings.with_env_token(
         model=model.resolve(), max_batch_size=max_batch_size, max_wait_ms=max_wait_ms, batching=not no_batching,
         queue_size=queue_size, max_texts=max_texts, max_chars=max_chars, max_body_bytes=max_body_bytes,
-        threads=threads, device=device)
+        threads=threads, device=device, dtype=dtype)
     run_server(settings, host=host, port=port, workers=workers)

@@ -35,16 +35,18 @@ from xlt.run_folder import RunFolder
 class Predictor:
     """Inputs in, typed predictions out; the model loads on first use (or :meth:`load`), once per process.
 
-    ``device``: ``auto`` (a GPU where there is one), ``cpu``, ``cuda``, ``cuda:1``, ``mps``. ``batch_size``:
+    ``device``: ``auto`` (a GPU where there is one), ``cpu``, ``cuda``, ``cuda:1``, ``mps``. ``dtype``: ``auto``
+    (bfloat16 on a CUDA GPU that has it, else float32), ``float32``, ``bfloat16``, ``float16``. ``batch_size``:
     inputs per forward pass (the task's default when ``None``). ``threads``: torch's CPU threads in the
     process that loads the model. ``language``: the inputs' language, for models with per-language adapters.
     """
 
-    def __init__(self, path: str | Path, *, device: str = "auto", batch_size: int | None = None,
+    def __init__(self, path: str | Path, *, device: str = "auto", dtype: str = "auto", batch_size: int | None = None,
                  threads: int | None = None, language: str | None = None) -> None:
         self.run = RunFolder.find(path)
         self.path = self.run.model if self.run else Path(path)
-        self.device, self.batch_size, self.threads, self.language = device, batch_size, threads, language
+        self.device, self.dtype, self.batch_size, self.threads = device, dtype, batch_size, threads
+        self.language = language
         self._saved = self._task = None
         self._lock = threading.Lock()
 
@@ -68,7 +70,7 @@ class Predictor:
                     import torch
 
                     torch.set_num_threads(self.threads)
-                saved = load_saved(self.path, self.device)
+                saved = load_saved(self.path, self.device, self.dtype)
                 if self.language:
                     saved.activate_language(self.language)
                 self._saved = saved
@@ -152,5 +154,5 @@ def _plain(value: Any) -> Any:
 
 def load(path: str | Path, **options: Any) -> Predictor:
     """A :class:`Predictor` for ``path`` (a run, saved model, exported variant, transformers folder or hub id);
-    ``options``: ``device``, ``batch_size``, ``threads``, ``language``."""
+    ``options``: ``device``, ``dtype``, ``batch_size``, ``threads``, ``language``."""
     return Predictor(path, **options)

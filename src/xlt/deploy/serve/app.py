@@ -84,6 +84,7 @@ def create_app(settings: ServeSettings, predictor: Predictor | None = None) -> F
     async def lifespan(app: FastAPI):
         if state.predictor is None:
             state.predictor = Predictor(settings.model, threads=settings.threads, device=settings.device,
+                                        dtype=settings.dtype,
                                         batch_size=max(settings.max_batch_size, 1))
         _require_deployable(state.predictor.load())
         state.info = model_info(state.predictor.path, state.predictor.run.root if state.predictor.run else None)

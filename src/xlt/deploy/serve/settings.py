@@ -28,6 +28,9 @@ class ServeSettings(BaseModel):
     threads: int | None = Field(None, ge=1, description="intra-op threads of the model (default: torch's)")
     device: str = Field("auto", description="where the model runs: auto (a GPU where there is one), cpu, cuda, "
                                             "cuda:N, mps")
+    dtype: str = Field("auto", pattern="^(auto|float32|bfloat16|float16)$",
+                       description="weights' precision: auto (bfloat16 on a CUDA GPU that has it, else float32), "
+                                   "float32, bfloat16, float16")
     graceful_timeout_s: float = Field(30.0, ge=0, description="time in-flight requests get at shutdown")
 
     @classmethod
