@@ -52,7 +52,7 @@ class Predictor:
 
         spec = self.saved.spec
         logits = predict_logits(self.saved.model, self.saved.tokenizer, spec.apply_prefix(list(texts)),
-                                batch_size=self.batch_size, max_length=spec.max_length,
+                                batch_size=self.batch_size, max_length=spec.resolved_max_length(),
                                 progress=False)  # a server's stderr carries its JSON logs, one object per line
         probs = np.exp(logits - logits.max(-1, keepdims=True))
         probs /= probs.sum(-1, keepdims=True)

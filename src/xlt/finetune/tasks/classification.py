@@ -81,7 +81,7 @@ class ClassificationTask(Task):
 
     def encode(self, ds: Dataset, tokenizer, spec: ModelSpec, label2id: dict[str, int]) -> Dataset:
         texts, pairs = input_texts(ds, spec)
-        enc = tokenizer(texts, pairs, truncation=True, max_length=spec.max_length)
+        enc = tokenizer(texts, pairs, truncation=True, max_length=spec.resolved_max_length())
         columns = {k: enc[k] for k in enc}
         columns["labels"] = [label2id[label] for label in ds["label"]]
         columns["length"] = [len(ids) for ids in enc["input_ids"]]
@@ -101,6 +101,6 @@ class ClassificationTask(Task):
     def predict(self, model, tokenizer, spec: ModelSpec, ds: Dataset, *, batch_size: int = 64) -> list[str]:
         texts, pairs = input_texts(ds, spec)
         logits = predict_logits(model, tokenizer, texts, pairs, batch_size=batch_size,
-                                max_length=spec.max_length)
+                                max_length=spec.resolved_max_length())
         id2label = model.config.id2label
         return [id2label[int(i)] for i in logits.argmax(-1)]
