@@ -251,6 +251,15 @@ def test_a_prompt_left_out_of_mean_pooling_as_sentence_transformers_does(tmp_pat
     assert float(np.abs(pooled - expected).max()) > 1e-3
 
 
+def test_cls_pooling_with_include_prompt_false_is_named_not_hidden(tmp_path, caplog):
+    folder = save_st_model(tmp_path / "cls-no-prompt", "cls", include_prompt=False)
+    with caplog.at_level("WARNING"):
+        include, source = ModelSpec(name=str(folder)).resolution()["include_prompt"]
+    assert include is False and source.endswith("cls pooling: xlt takes the first token, "
+                                                "sentence-transformers >= 6 the first after the prompt")
+    assert "cls pooling with include_prompt false" in caplog.text
+
+
 @pytest.mark.parametrize("kept_in", ["tokenizer_config.json", "sentence_bert_config.json"])
 def test_sentence_transformers_max_seq_length_is_honoured_and_reported(tmp_path, kept_in):
     # sentence-transformers >= 6 keeps it as the tokenizer's model_max_length; older versions and the hub's

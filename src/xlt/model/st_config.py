@@ -185,8 +185,9 @@ def st_pooling(name: str, revision: str | None = None) -> tuple[str, str] | None
 def st_include_prompt(name: str, revision: str | None = None) -> tuple[bool, str] | None:
     """``(include_prompt, source)`` from the Pooling module's config; ``None`` where it does not say.
 
-    ``False``: sentence-transformers leaves the prompt's tokens out of the pooling (only mean pooling
-    averages over them, so only it changes).
+    ``False``: sentence-transformers leaves the prompt's tokens out of the pooling. xlt does so for mean
+    pooling; last-token pooling never reads them; for cls pooling the source and a warning say that xlt
+    still takes the first token.
     """
     found = _pooling_config(name, revision)
     if found is None or not isinstance(found[3].get("include_prompt"), bool):
@@ -194,6 +195,13 @@ def st_include_prompt(name: str, revision: str | None = None) -> tuple[bool, str
     include = found[3]["include_prompt"]
     where = "" if include else (" (xlt leaves the prompt's tokens out of mean-pooled sentence vectors; "
                                 "a classifier pools them)")
+    mode = found[3].get("pooling_mode")
+    modes = [mode] if isinstance(mode, str) else list(mode or [])
+    if not include and ("cls" in modes or found[3].get("pooling_mode_cls_token")):
+        # sentence-transformers >= 6 takes the first token after the prompt then, older versions the first
+        log.warning("%s: cls pooling with include_prompt false: xlt takes the first token, which "
+                    "sentence-transformers >= 6 leaves out with the prompt", name)
+        where += "; cls pooling: xlt takes the first token, sentence-transformers >= 6 the first after the prompt"
     return include, f"sentence-transformers {found[2]} include_prompt {str(include).lower()}{where}"
 
 
