@@ -55,7 +55,7 @@ def main() -> None:
             variant = Path(tmp) / f"int8-{seed}"
             shutil.copytree(template, variant, ignore=shutil.ignore_patterns("model.onnx"))
             report = export_int8(saved.model, saved.tokenizer, variant / "model.onnx",
-                                 prefix=saved.spec.resolved_prefix(), max_length=saved.spec.max_length,
+                                 prefix=saved.spec.resolved_prefix(), max_length=saved.spec.resolved_max_length(),
                                  calibration=(texts[:n], pairs[:n] if pairs else None),
                                  check=(texts[n:2 * n], pairs[n:2 * n] if pairs else None))
             acc, langs = mean_accuracy(variant, data["test"], Path(tmp) / f"eval-{seed}")

@@ -61,7 +61,7 @@ def main() -> None:
     batched = timed("pipeline batch 32", lambda: [r["label"] for r in clf(texts, batch_size=32)])
     ours = timed("xlt", lambda: [id2label[int(i)] for i in predict_logits(
         saved.model, saved.tokenizer, texts, batch_size=args.batch_size,
-        max_length=saved.spec.max_length).argmax(-1)])
+        max_length=saved.spec.resolved_max_length()).argmax(-1)])
 
     mismatches = {name: sum(a != b for a, b in zip(reference, labels, strict=True))
                   for name, labels in (("pipeline batch 32", batched), ("xlt", ours))}

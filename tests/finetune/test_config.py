@@ -20,7 +20,7 @@ def config() -> TrainConfig:
 
 def test_defaults(config: TrainConfig) -> None:
     assert config.task == "classification"
-    assert config.model.name == "builtin:multilingual-e5-small" and config.model.max_length == 128
+    assert config.model.name == "builtin:multilingual-e5-small" and config.model.resolved_max_length() == 128
     assert config.strategy == {"name": "freeze"}
     t = config.training
     assert (t.epochs, t.learning_rate, t.batch_size, t.head_init, t.seed) == (4, 5e-5, 32, "probe", 0)

@@ -48,7 +48,8 @@ def info(
     data: str = typer.Option(None, "--data", help="data spec, e.g. builtin:emoji-groups or "
                              "'tsv:$XLT_DATA/sib200/{lang}/test.tsv'"),
     languages: list[str] = typer.Option(None, "--languages", "-l", help="languages of --data to measure"),
-    max_length: int = typer.Option(128, help="sequence length used for the truncation share"),
+    max_length: int = typer.Option(None, help="sequence length used for the truncation share "
+                                    "(default: the model's own, else 128)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Parameters, vocabulary, max length and, with --data, per-language tokenizer statistics:

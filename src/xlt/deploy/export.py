@@ -84,7 +84,7 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
         if source_card.is_file():
             shutil.copyfile(source_card, tmp / MODEL_CARD_FILE)
         else:
-            ModelCard(task=saved.task, prefix=job.prefix, max_length=saved.spec.max_length).write(tmp)
+            ModelCard(task=saved.task, prefix=job.prefix, max_length=saved.spec.resolved_max_length()).write(tmp)
         write_json(tmp / VARIANT_FILE, json.loads(card.model_dump_json()))
     log.info("exported %s", target)
     return target
@@ -135,7 +135,7 @@ def _write_onnx(job: ExportJob, folder: Path) -> None:
 
     calibration, check = job.calibration()
     report = export_int8(job.model, job.saved.tokenizer, folder / job.card.runtime_file, prefix=job.prefix,
-                         max_length=job.saved.spec.max_length, calibration=calibration, check=check)
+                         max_length=job.saved.spec.resolved_max_length(), calibration=calibration, check=check)
     if report is not None:
         report["data"] = (f"calibration: {len(calibration[0])} texts of the run's source training split; check: "
                           + ("the same texts" if check is None else f"{report['check_texts']} other texts of it"))
@@ -184,6 +184,6 @@ def _pruned_and_distilled(run: RunFolder, saved, n: int, epochs: float, learning
              student.config.num_hidden_layers + n, student.config.num_hidden_layers, len(texts), epochs)
     stats = distill(student, saved.model, saved.tokenizer, texts, labels, text_pairs=pairs, epochs=epochs,
                     learning_rate=learning_rate, batch_size=config.training.batch_size,
-                    max_length=saved.spec.max_length, seed=seed, device=device)
+                    max_length=saved.spec.resolved_max_length(), seed=seed, device=device)
     stats["data"] = f"the run's source training split ({len(texts)} rows in {sorted(set(train['lang']))})"
     return student, stats

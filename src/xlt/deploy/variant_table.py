@@ -85,9 +85,9 @@ def compare_variants(run_dir: str | Path, *, names: list[str] | None = None, spe
     for r in range(rounds):
         for name, saved in loaded.items():
             tps[name].append(throughput(saved.model, saved.tokenizer, sample, batch_size=batch_size,
-                                        max_length=saved.spec.max_length))
+                                        max_length=saved.spec.resolved_max_length()))
             chunk = sample[r * latency_texts:(r + 1) * latency_texts]
-            lat[name] += latencies_ms(saved.model, saved.tokenizer, chunk, max_length=saved.spec.max_length)
+            lat[name] += latencies_ms(saved.model, saved.tokenizer, chunk, max_length=saved.spec.resolved_max_length())
     for name in rows:
         rows[name]["texts_per_s"] = statistics.median(tps[name])
         rows[name]["texts_per_s_rounds"] = tps[name]

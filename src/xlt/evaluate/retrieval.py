@@ -41,6 +41,7 @@ from xlt.errors import ConfigError, DataError
 from xlt.model.embed import embed_texts
 from xlt.model.loader import load_encoder, load_tokenizer
 from xlt.model.spec import ModelSpec
+from xlt.model.st_modules import SentenceVectors
 
 log = logging.getLogger("xlt")
 
@@ -181,12 +182,14 @@ def _texts(value: Any, lang: str) -> tuple[list[str], list[str], str]:
     return src, tgt, tgt_lang
 
 
-def embed_with(model: Any, texts: Sequence[str], *, prefix: str, batch_size: int, max_length: int) -> np.ndarray:
-    """Sentence vectors of ``texts`` with ``prefix`` put in front; ``model`` is ``(encoder, tokenizer)``."""
+def embed_with(model: Any, texts: Sequence[str], *, prefix: str, batch_size: int, max_length: int,
+               vectors: SentenceVectors | None = None) -> np.ndarray:
+    """Sentence vectors of ``texts`` with ``prefix`` put in front; ``model`` is ``(encoder, tokenizer)``, and
+    ``vectors`` what the model's sentence-transformers files add to the pooling."""
 
     encoder, tokenizer = model
     return embed_texts(encoder, tokenizer, [prefix + t for t in texts], batch_size=batch_size,
-                       max_length=max_length, desc="retrieval")
+                       max_length=max_length, desc="retrieval", vectors=vectors)
 
 
 def load_model(model: Any, *, max_length: int | None = None, device: str = "auto",
@@ -219,7 +222,8 @@ def evaluate_retrieval(model: Any, pairs: Any, *, prefix: str | None = None, lan
     dataset / ``(sources, targets)``. ``prefix``: put before every sentence; ``None`` takes the model's
     own (e5: ``"query: "``); pass ``""`` for none. It is recorded in the result.
 
-    Returns ``{"model", "prefix", "prefix_source", "pooling", "pooling_source", "k", "match",
+    Returns ``{"model", "prefix", "prefix_source", "pooling", "pooling_source", "include_prompt",
+    "sentence_modules" (e.g. ``"Dense+Normalize"``) and their sources (not for objects), "k", "match",
     "pairs": {lang: {"src_lang", "tgt_lang", "n", "src->tgt": {"cosine", "margin"}, "tgt->src": {...}}},
     "mean": {"src->tgt": {...}, "tgt->src": {...}}}``
     (accuracies in 0..1; ``picks`` per pair too with ``return_picks``).
@@ -248,7 +252,8 @@ def retrieval_with_vectors(model: Any, pairs: Any, *, prefix: str | None = None,
     pooling = getattr(encoder.config, "xlt_pooling", None) or "mean"  # what embed_texts applies
     pooling_source = found["pooling"][1] if found else (
         "encoder config xlt_pooling" if getattr(encoder.config, "xlt_pooling", None) else "default")
-    length = max_length or (spec.max_length if spec is not None else 128)
+    length = max_length or (spec.resolved_max_length() if spec is not None else 128)
+    making = SentenceVectors.for_spec(spec, tokenizer, prefix) if spec is not None else None
     data = _as_pairs(pairs, languages)
     if not data:
         raise ConfigError(f"no language pairs to evaluate (languages {list(languages or [])})")
@@ -257,8 +262,10 @@ def retrieval_with_vectors(model: Any, pairs: Any, *, prefix: str | None = None,
     for lang, value in data.items():
         src, tgt, tgt_lang = _texts(value, lang)
         log.info("retrieval %s-%s: %d pairs", lang, tgt_lang, len(src))
-        x = embed_with((encoder, tokenizer), src, prefix=prefix, batch_size=batch_size, max_length=length)
-        y = embed_with((encoder, tokenizer), tgt, prefix=prefix, batch_size=batch_size, max_length=length)
+        x = embed_with((encoder, tokenizer), src, prefix=prefix, batch_size=batch_size, max_length=length,
+                       vectors=making)
+        y = embed_with((encoder, tokenizer), tgt, prefix=prefix, batch_size=batch_size, max_length=length,
+                       vectors=making)
         vectors[lang] = (x, y)
         picks = bitext_picks(x, y, k=k)
         texts = {"src->tgt": tgt if match == "text" else None, "tgt->src": src if match == "text" else None}
@@ -272,9 +279,18 @@ def retrieval_with_vectors(model: Any, pairs: Any, *, prefix: str | None = None,
             for d in ("src->tgt", "tgt->src")}
     name = spec.name if spec is not None else "(model given as objects)"
     result = {"model": name, "prefix": prefix, "prefix_source": prefix_source, "pooling": pooling,
-              "pooling_source": pooling_source, "k": k, "margin": "ratio", "match": match, "max_length": length,
-              "pairs": results, "mean": mean}
+              "pooling_source": pooling_source, **_sentence_settings(found), "k": k, "margin": "ratio",
+              "match": match, "max_length": length, "pairs": results, "mean": mean}
     return result, vectors
+
+
+def _sentence_settings(found: dict[str, Any] | None) -> dict[str, Any]:
+    """The sentence-vector settings of a resolution as result keys (none for a model given as objects)."""
+    if found is None:
+        return {}
+    modules, modules_source = found["sentence_modules"]
+    return {"include_prompt": found["include_prompt"][0], "include_prompt_source": found["include_prompt"][1],
+            "sentence_modules": "+".join(m.kind for m in modules), "sentence_modules_source": modules_source}
 
 
 def flat_scores(result: Mapping[str, Any]) -> dict[str, float]:

@@ -111,6 +111,7 @@ def run_retrieval(model: str | Path, data: str, *, languages: Sequence[str] | No
         name=f"retrieval: {result['model']} on {spec.name}", task="retrieval", model=result["model"],
         prefix=result["prefix"], prefix_source=result["prefix_source"], pooling=result["pooling"],
         pooling_source=result["pooling_source"], data=spec.model_dump(exclude_none=True), zero_shot=True,
+        **{key: result[key] for key in ("sentence_modules", "sentence_modules_source") if result.get(key)},
         zero_shot_note=f"No training: the model's sentence vectors as they are; margin = ratio margin over "
                           f"the k={k} nearest neighbours (Artetxe & Schwenk 2019, LASER xSIM); a pick counts as "
                           f"right when it is {'the aligned sentence' if match == 'index' else 'the same text'}.",

@@ -70,5 +70,6 @@ def speed_report(saved, model_dir, texts: Sequence[str], langs: Sequence[str], *
     for text, lang in zip(texts, langs, strict=True):
         by_lang.setdefault(lang, []).append(text)
     sample = speed_sample(by_lang, n)
-    return {**measure(saved.model, saved.tokenizer, sample, batch_size=batch_size, max_length=saved.spec.max_length),
+    length = saved.spec.resolved_max_length()
+    return {**measure(saved.model, saved.tokenizer, sample, batch_size=batch_size, max_length=length),
             "size_mb": weights_size_mb(model_dir)}

@@ -1,7 +1,8 @@
 """Sentence vectors of the *pretrained* encoder, computed once per run before fine-tuning changes it.
 
 They serve two users: the probe that initialises the classifier head and the frozen-encoder
-baseline. Both see exactly the same vectors, and the encoder runs over each text only once.
+baseline. Both see exactly the same vectors, and the encoder runs over each text only once. They are the
+pooled vectors the classifier head reads, so no sentence-transformers Dense or Normalize module applies.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class FrozenFeatures:
         firsts = self.spec.apply_prefix([t for t, _ in todo.values()])
         seconds = [p for _, p in todo.values()] if pairs is not None else None
         vectors = embed_texts(self.encoder, self.tokenizer, firsts, text_pairs=seconds,
-                              batch_size=self.batch_size, max_length=self.spec.max_length, desc=desc,
+                              batch_size=self.batch_size, max_length=self.spec.resolved_max_length(), desc=desc,
                               pooling=self.spec.resolved_pooling())
         self.table.update(zip(todo, vectors, strict=True))
 

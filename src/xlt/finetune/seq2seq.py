@@ -104,5 +104,5 @@ def _save(model, tokenizer, run, config, task, directions: list[str]) -> None:
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
         ModelCard(base_model=config.model.name, prefix=config.model.resolved_prefix(),
-                  max_length=config.model.max_length, task=task.name, task_options=config.task_options,
+                  max_length=config.model.resolved_max_length(), task=task.name, task_options=config.task_options,
                   source_languages=directions).write(tmp)

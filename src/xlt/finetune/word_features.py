@@ -41,7 +41,7 @@ class WordFeatures:
             return
         self.encoder.eval()
         windows = make_windows(self.tokenizer, todo, prefix=self.spec.resolved_prefix(),
-                               max_length=self.spec.max_length)
+                               max_length=self.spec.resolved_max_length())
         hidden = self.encoder.config.hidden_size
         vectors = [np.zeros((len(s), hidden), dtype=np.float32) for s in todo]
         best = [np.full(len(s), -1) for s in todo]

@@ -59,4 +59,4 @@ class ModelCard(BaseModel):
     def for_spec(cls, spec, **fields: Any) -> ModelCard:
         """A card that feeds inputs as ``spec`` (a :class:`~xlt.model.spec.ModelSpec`) does."""
         return cls(base_model=spec.name, prefix=spec.resolved_prefix(), pooling=spec.resolved_pooling(),
-                   max_length=spec.max_length, **fields)
+                   max_length=spec.resolved_max_length(), **fields)

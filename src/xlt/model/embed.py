@@ -14,6 +14,16 @@ import torch
 from tqdm.auto import tqdm
 
 from xlt.model.pooling import pool
+from xlt.model.st_modules import SentenceVectors
+
+
+def without_prompt(attention_mask: torch.Tensor, prompt_tokens: int) -> torch.Tensor:
+    """``attention_mask`` with each row's first ``prompt_tokens`` real tokens off, for either padding side.
+
+    >>> without_prompt(torch.tensor([[1, 1, 1, 0], [0, 1, 1, 1]]), 2).tolist()
+    [[0, 0, 1, 0], [0, 0, 0, 1]]
+    """
+    return attention_mask * (attention_mask.cumsum(1) > prompt_tokens)
 
 
 def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> Iterator[np.ndarray]:
@@ -26,15 +36,24 @@ def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> Iterator[n
 @torch.inference_mode()
 def embed_texts(encoder, tokenizer, texts: Sequence[str], *, text_pairs: Sequence[str] | None = None,
                 batch_size: int = 64, max_length: int = 128, desc: str = "embedding",
-                pooling: str | None = None) -> np.ndarray:
+                pooling: str | None = None, vectors: SentenceVectors | None = None) -> np.ndarray:
     """Pooled last-layer vectors, one row per text, in input order. Inputs must carry any prefix.
 
     ``pooling``: ``mean``, ``cls`` or ``last``; ``None`` takes the encoder's own (``config.xlt_pooling``,
-    which :func:`xlt.model.loader.load_encoder` sets from the spec), else mean.
+    which :func:`xlt.model.loader.load_encoder` sets from the spec), else mean. ``vectors``: what a
+    sentence-transformers model does beyond that (``SentenceVectors.for_spec``): mean pooling leaves its
+    ``prompt_tokens`` out, and its ``after`` modules (Dense, Normalize) turn the pooled vectors into the
+    sentence vectors. Without it the vectors are the pooled ones a classifier head reads.
     """
     method = pooling or getattr(encoder.config, "xlt_pooling", None) or "mean"
+    vectors = SentenceVectors() if vectors is None else vectors
+    after = vectors.after.to(encoder.device) if vectors.after is not None else None
+    skip = vectors.prompt_tokens if method == "mean" else 0  # only mean averages over the prompt's tokens
+    dim = encoder.config.hidden_size
+    if after is not None:  # a Dense module may change the dimension
+        dim = after(torch.zeros(1, dim, device=encoder.device)).shape[1]
     encoder.eval()
-    out = np.zeros((len(texts), encoder.config.hidden_size), dtype=np.float32)
+    out = np.zeros((len(texts), dim), dtype=np.float32)
     if not len(texts):
         return out
     enc = tokenizer(list(texts), list(text_pairs) if text_pairs is not None else None,
@@ -45,7 +64,11 @@ def embed_texts(encoder, tokenizer, texts: Sequence[str], *, text_pairs: Sequenc
             batch = tokenizer.pad({k: [enc[k][i] for i in idx] for k in enc}, return_tensors="pt")
             batch = {k: v.to(encoder.device) for k, v in batch.items()}
             hidden = encoder(**batch).last_hidden_state
+            mask = without_prompt(batch["attention_mask"], skip) if skip else batch["attention_mask"]
             # pooled in float32: a bfloat16 sum over a long sentence keeps about 3 digits
-            out[idx] = pool(hidden.float(), batch["attention_mask"], method).cpu().numpy()
+            pooled = pool(hidden.float(), mask, method)
+            if after is not None:  # in float32, the dtype sentence-transformers keeps its Dense weights in
+                pooled = after(pooled)
+            out[idx] = pooled.cpu().numpy()
             bar.update(len(idx))
     return out

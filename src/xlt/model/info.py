@@ -49,8 +49,8 @@ def model_info(spec: ModelSpec, data=None) -> dict[str, Any]:
         "model": spec.name, "path": path, "architecture": (config.architectures or [config.model_type])[0],
         "parameters": _count_parameters(path), "layers": getattr(config, "num_hidden_layers", None),
         "hidden_size": getattr(config, "hidden_size", None), "vocabulary": len(tokenizer),
-        "max_positions": getattr(config, "max_position_embeddings", None), "max_length": spec.max_length,
-        **spec.recorded(),  # prefix, pooling and where each was read (or that it is xlt's default)
+        "max_positions": getattr(config, "max_position_embeddings", None),
+        **spec.recorded(),  # prefix, pooling, max length and where each was read (or that it is xlt's default)
     }
     if data is not None:
         prefix_tokens = len(tokenizer(spec.resolved_prefix(), add_special_tokens=False)["input_ids"])
@@ -59,7 +59,7 @@ def model_info(spec: ModelSpec, data=None) -> dict[str, Any]:
             by_lang.setdefault(lang, []).append(text)
         info["languages"] = {
             lang: tokenizer_stats(texts, tokenize=lambda t: tokenizer(t, add_special_tokens=False)["input_ids"],
-                                  unk_id=tokenizer.unk_token_id, max_length=spec.max_length,
+                                  unk_id=tokenizer.unk_token_id, max_length=spec.resolved_max_length(),
                                   prefix_tokens=prefix_tokens)
             for lang, texts in by_lang.items()
         }

@@ -40,7 +40,8 @@ def load_tokenizer(spec: ModelSpec):
         tokenizer = AutoTokenizer.from_pretrained(path, **kwargs)
     except (OSError, ValueError) as err:
         raise _offline_hint(path, err) from err
-    tokenizer.model_max_length = min(spec.max_length, tokenizer.model_max_length or spec.max_length)
+    length = spec.resolved_max_length()
+    tokenizer.model_max_length = min(length, tokenizer.model_max_length or length)
     return tokenizer
 
 

@@ -154,7 +154,7 @@ def train_language_adapter(base_model: str | ModelSpec, texts: Sequence[str], la
     model = AdapterMLM(encoder).to(device)
     model.train()
 
-    enc = tokenizer(spec.apply_prefix(texts), truncation=True, max_length=spec.max_length)
+    enc = tokenizer(spec.apply_prefix(texts), truncation=True, max_length=spec.resolved_max_length())
     rows = [{"input_ids": ids} for ids in enc["input_ids"]]
     collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=mlm_probability, seed=seed)
     generator = torch.Generator().manual_seed(seed)

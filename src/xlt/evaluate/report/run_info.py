@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 MISSING = "—"
-KNOWN = ("name", "task", "model", "prefix", "prefix_source", "pooling", "pooling_source", "strategy",
-         "trainable_params", "total_params", "zero_shot", "zero_shot_note", "train_seconds", "data", "created")
+KNOWN = ("name", "task", "model", "prefix", "prefix_source", "pooling", "pooling_source", "max_length",
+         "max_length_source", "strategy", "trainable_params", "total_params", "zero_shot", "zero_shot_note",
+         "train_seconds", "data", "created")
 _MAX_CHARS = 400
 
 
@@ -41,6 +42,8 @@ def summary_items(run_info: dict[str, Any]) -> list[tuple[str, str]]:
         ("Input prefix", _prefix(run_info)),
         *([("Pooling", _sourced(run_info["pooling"], run_info.get("pooling_source")))]
           if "pooling" in run_info else []),
+        *([("Max length", _sourced(f"{run_info['max_length']} tokens", run_info.get("max_length_source")))]
+          if "max_length" in run_info else []),
         ("Strategy", _text(run_info.get("strategy"))),
         ("Parameters", _params(run_info.get("trainable_params"), run_info.get("total_params"))),
         ("Zero-shot", _zero_shot(run_info)),

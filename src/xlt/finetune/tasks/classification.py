@@ -66,7 +66,7 @@ class ClassificationTask(Task):
                 continue  # the tokenizer takes pairs for all texts of a call or for none
             texts = saved.spec.apply_prefix([rows[i]["text"] for i in idx])
             logits = predict_logits(saved.model, saved.tokenizer, texts, pairs, batch_size=batch_size,
-                                    max_length=saved.spec.max_length, progress=False)
+                                    max_length=saved.spec.resolved_max_length(), progress=False)
             probs = np.exp(logits - logits.max(-1, keepdims=True))
             probs /= probs.sum(-1, keepdims=True)
             for i, row in zip(idx, probs, strict=True):
@@ -115,7 +115,7 @@ class ClassificationTask(Task):
 
     def encode(self, ds: Dataset, tokenizer, spec: ModelSpec, label2id: dict[str, int]) -> Dataset:
         texts, pairs = input_texts(ds, spec)
-        enc = tokenizer(texts, pairs, truncation=True, max_length=spec.max_length)
+        enc = tokenizer(texts, pairs, truncation=True, max_length=spec.resolved_max_length())
         columns = {k: enc[k] for k in enc}
         columns["labels"] = [label2id[label] for label in ds["label"]]
         columns["length"] = [len(ids) for ids in enc["input_ids"]]
@@ -135,6 +135,6 @@ class ClassificationTask(Task):
     def predict(self, model, tokenizer, spec: ModelSpec, ds: Dataset, *, batch_size: int = 64) -> list[str]:
         texts, pairs = input_texts(ds, spec)
         logits = predict_logits(model, tokenizer, texts, pairs, batch_size=batch_size,
-                                max_length=spec.max_length)
+                                max_length=spec.resolved_max_length())
         id2label = model.config.id2label
         return [id2label[int(i)] for i in logits.argmax(-1)]

@@ -73,8 +73,9 @@ class QATask(Task):
     def window_features(self, ds: Dataset, tokenizer, spec: ModelSpec):
         # HF's recipe (run_qa.py): question first, the context truncated into strided windows
         questions = spec.apply_prefix([q.lstrip() for q in ds["question"]])
-        return tokenizer(questions, list(ds["context"]), truncation="only_second", max_length=spec.max_length,
-                         stride=min(self.doc_stride, spec.max_length // 2), return_overflowing_tokens=True,
+        length = spec.resolved_max_length()
+        return tokenizer(questions, list(ds["context"]), truncation="only_second", max_length=length,
+                         stride=min(self.doc_stride, length // 2), return_overflowing_tokens=True,
                          return_offsets_mapping=True)
 
     def encode(self, ds: Dataset, tokenizer, spec: ModelSpec, label2id: dict[str, int]) -> Dataset:

@@ -131,7 +131,8 @@ class TaggingTask(Task):
 
     def encode(self, ds: Dataset, tokenizer, spec: ModelSpec, label2id: dict[str, int]) -> Dataset:
         sentences = list(ds["tokens"])
-        windows = make_windows(tokenizer, sentences, prefix=spec.resolved_prefix(), max_length=spec.max_length)
+        windows = make_windows(tokenizer, sentences, prefix=spec.resolved_prefix(),
+                               max_length=spec.resolved_max_length())
         gold = self.gold(ds)
         return Dataset.from_dict({
             "input_ids": [w.input_ids for w in windows],
@@ -149,7 +150,8 @@ class TaggingTask(Task):
     def predict(self, model, tokenizer, spec: ModelSpec, ds: Dataset, *, batch_size: int = 64) -> list[list[str]]:
         model.eval()
         sentences = list(ds["tokens"])
-        windows = make_windows(tokenizer, sentences, prefix=spec.resolved_prefix(), max_length=spec.max_length)
+        windows = make_windows(tokenizer, sentences, prefix=spec.resolved_prefix(),
+                               max_length=spec.resolved_max_length())
         logits: list[np.ndarray] = [np.zeros(0)] * len(windows)
         for idx in length_sorted_batches([len(w.input_ids) for w in windows], batch_size):
             batch = tokenizer.pad({"input_ids": [windows[i].input_ids for i in idx]}, return_tensors="pt")

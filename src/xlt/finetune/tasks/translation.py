@@ -86,7 +86,7 @@ class TranslationTask(Task):
 
     def encode(self, ds: Dataset, tokenizer, spec: ModelSpec, label2id: dict[str, int]) -> Dataset:
         enc = tokenizer(spec.apply_prefix(list(ds["text"])), text_target=list(ds["label"]), truncation=True,
-                        max_length=spec.max_length)
+                        max_length=spec.resolved_max_length())
         columns = {k: enc[k] for k in ("input_ids", "attention_mask", "labels")}
         columns["length"] = [len(ids) for ids in enc["input_ids"]]
         return Dataset.from_dict(columns)
@@ -103,7 +103,8 @@ class TranslationTask(Task):
             self.prepare_tokenizer(tokenizer)
             bos = self.forced_bos_token_id
         return generate(model, tokenizer, spec.apply_prefix(list(ds["text"])), forced_bos_token_id=bos,
-                        num_beams=self.num_beams, max_length=spec.max_length, max_new_tokens=self.max_new_tokens,
+                        num_beams=self.num_beams, max_length=spec.resolved_max_length(),
+                        max_new_tokens=self.max_new_tokens,
                         batch_size=batch_size, no_repeat_ngram_size=self.no_repeat_ngram_size)
 
     def predict_inputs(self, saved, rows: list[dict], *, batch_size: int = 32) -> list[Translated]:
