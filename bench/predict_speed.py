@@ -5,9 +5,12 @@ all 14 languages, with the model's input prefix), three ways:
 
 - ``pipeline`` with its default batch size (one text at a time),
 - ``pipeline(..., batch_size=32)``,
-- ``xlt`` (:func:`xlt.model.predict.predict_logits`: tokenise once, length-sorted batches).
+- ``xlt`` (:func:`xlt.model.predict.predict_logits`: tokenise once, length-sorted batches),
+- ``xlt onnx fp32``: the same, on the model's fp32 ONNX variant (``xlt export RUN --format onnx``, exported
+  here to a temporary folder when ``--onnx`` is not given): what ``xlt predict RUN/exports/onnx`` runs.
 
-Predictions must be identical; the script fails otherwise.
+Predictions must be identical; the script fails otherwise. The CPU model and its ISA flags are printed with
+the figures (ONNX Runtime's and torch's CPU kernels differ by ISA).
 
     make demo && python bench/predict_speed.py [--model runs/demo-emoji-groups/model]
 """
@@ -16,16 +19,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from machine import cpu_line  # noqa: E402 (the bench folder is not a package)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=Path("runs/demo-emoji-groups/model"))
     parser.add_argument("--batch-size", type=int, default=64, help="xlt's batch size")
+    parser.add_argument("--onnx", type=Path, default=None, help="an fp32 ONNX variant of --model (default: "
+                        "exported now to a temporary folder)")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "predict_speed.json")
     args = parser.parse_args()
     if not (args.model / "config.json").is_file():
@@ -35,10 +44,12 @@ def main() -> None:
     from transformers import pipeline
 
     from xlt.corpus.config import DataConfig
+    from xlt.deploy.export import export_variant
     from xlt.finetune.load import load_saved
     from xlt.model.predict import predict_logits
 
     transformers.logging.set_verbosity_error()
+    print(f"CPU: {cpu_line()}", flush=True)
     saved = load_saved(args.model)
     test = DataConfig.model_validate({"pool": {"format": "builtin:emoji-groups"},
                                       "source_languages": ["en"]}).load()["test"]
@@ -62,18 +73,24 @@ def main() -> None:
     ours = timed("xlt", lambda: [id2label[int(i)] for i in predict_logits(
         saved.model, saved.tokenizer, texts, batch_size=args.batch_size,
         max_length=saved.spec.resolved_max_length()).argmax(-1)])
+    onnx = load_saved(args.onnx or export_variant(args.model, "onnx", output=Path(tempfile.mkdtemp()) / "onnx"))
+    predict_logits(onnx.model, onnx.tokenizer, texts[:8], max_length=saved.spec.resolved_max_length())  # warm-up
+    ours_onnx = timed("xlt onnx fp32", lambda: [id2label[int(i)] for i in predict_logits(
+        onnx.model, onnx.tokenizer, texts, batch_size=args.batch_size,
+        max_length=saved.spec.resolved_max_length()).argmax(-1)])
 
     mismatches = {name: sum(a != b for a, b in zip(reference, labels, strict=True))
-                  for name, labels in (("pipeline batch 32", batched), ("xlt", ours))}
+                  for name, labels in (("pipeline batch 32", batched), ("xlt", ours), ("xlt onnx fp32", ours_onnx))}
     if any(mismatches.values()):
         raise SystemExit(f"predictions differ from the default pipeline: {mismatches}")
-    for name in ("pipeline (default)", "pipeline batch 32"):
-        ratio = results["xlt"]["texts_per_second"] / results[name]["texts_per_second"]
-        results["xlt"][f"speedup_vs_{name}"] = ratio
-        print(f"xlt / {name}: {ratio:.2f}x")
+    for ours_name in ("xlt", "xlt onnx fp32"):
+        for name in ("pipeline (default)", "pipeline batch 32"):
+            ratio = results[ours_name]["texts_per_second"] / results[name]["texts_per_second"]
+            results[ours_name][f"speedup_vs_{name}"] = ratio
+            print(f"{ours_name} / {name}: {ratio:.2f}x")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"texts": len(texts), "model": str(args.model), "identical": True,
-                                    "results": results}, indent=2) + "\n")
+                                    "cpu": cpu_line(), "results": results}, indent=2) + "\n")
     print(f"{len(texts)} texts, identical predictions; wrote {args.out}")
 
 
