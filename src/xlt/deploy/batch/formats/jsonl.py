@@ -42,4 +42,4 @@ class JsonlFormat(RowFormat):
 
 class JsonlWriter(LineWriter):
     def lines(self, rows: list[dict], predictions: list[BaseModel]) -> list[str]:
-        return [json.dumps(row, ensure_ascii=False) + "\n" for row in rows]
+        return [json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in rows]  # dates: as text
