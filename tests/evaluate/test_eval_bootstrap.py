@@ -1,3 +1,5 @@
+import tracemalloc
+
 import numpy as np
 import pytest
 
@@ -57,6 +59,32 @@ def test_custom_callable_matches_registry_fast_path():
 @pytest.mark.parametrize("metric", ["accuracy", "macro_f1"])
 def test_degenerate_cases(y_true, y_pred, expected, metric):
     assert bootstrap_interval(y_true, y_pred, metric) == pytest.approx(expected)
+
+
+def _retrieval_like(n: int) -> tuple[list[str], list[str]]:
+    """One label per example, as retrieval scores picks: gold ``i`` for example ``i``, every fifth pick wrong."""
+    return [str(i) for i in range(n)], [str(i) if i % 5 else str((i + 1) % n) for i in range(n)]
+
+
+@pytest.mark.parametrize("metric", ["accuracy", "macro_f1"])
+def test_memory_stays_bounded_with_one_label_per_example(metric):
+    # k = n labels: one k x k confusion matrix per resample at once would be 200 * 300 * 300 * 8 bytes = 144 MB
+    data = _retrieval_like(300)
+    tracemalloc.start()
+    try:
+        bootstrap_interval(*data, metric, n_resamples=200)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 32 * 2**20
+
+
+def test_many_labels_fast_path_matches_one_call_per_resample():
+    data = _retrieval_like(300)  # 90,000-cell confusion matrices: a few resamples per bincount
+    fast = bootstrap_interval(*data, "macro_f1", n_resamples=100)
+    assert fast == pytest.approx(bootstrap_interval(*data, lambda t, p: macro_f1(t, p), n_resamples=100))
+    assert bootstrap_interval(*data, "accuracy", n_resamples=100) == pytest.approx(
+        bootstrap_interval(*data, lambda t, p: accuracy(t, p), n_resamples=100))
 
 
 def test_rejects_bad_input():

@@ -4,11 +4,12 @@ Resampling is done by :func:`scipy.stats.bootstrap` (``method="percentile"``) ov
 so gold and predicted values stay paired whatever they are (labels, tag lists, lists of answers):
 that is exactly the paired bootstrap over examples. Three ways to evaluate a resample, fastest first:
 
-* label metrics registered with a ``batched`` version (accuracy, macro-F1), when every value is a
-  plain label: each (gold, predicted) pair is packed into one integer and every resample becomes a
-  confusion matrix via one ``np.bincount``, instead of one scikit-learn call per resample (this
-  matters for 200-language matrices);
-* metrics registered with a ``decomposed`` version (entity F1, word accuracy,
+* label metrics registered with a ``batched`` version (macro-F1), when every value is a plain label:
+  each (gold, predicted) pair is packed into one integer and every resample becomes a confusion matrix
+  via ``np.bincount``, instead of one scikit-learn call per resample (this matters for 200-language
+  matrices); the matrices of a few resamples at a time, as many as fit in ``_MAX_BATCH_CELLS`` counts,
+  since with one label per example (retrieval: ``k`` = ``n``) a single matrix has ``n * n`` cells;
+* metrics registered with a ``decomposed`` version (accuracy, entity F1, word accuracy,
   the QA metrics): per-example statistics are computed once and each resample only sums their rows;
 * any other metric: one call per resample on the resampled examples.
 
@@ -37,7 +38,7 @@ from xlt.evaluate.metrics import (
     metric_info,
 )
 
-_MAX_BATCH_CELLS = 1_000_000  # resamples x examples held in memory at once
+_MAX_BATCH_CELLS = 1_000_000  # values held in memory at once: resamples x examples, or confusion counts
 
 
 def bootstrap_interval(
@@ -78,13 +79,18 @@ def bootstrap_interval(
         k = len(classes)
         data = codes[:n] * k + codes[n:]  # one integer per example: gold * k + predicted
         cells, vectorized = n, True
+        rows = max(1, _MAX_BATCH_CELLS // (k * k))  # resamples whose k x k confusion matrices fit at once
 
         def statistic(x: np.ndarray, axis: int = -1) -> np.ndarray:
             x = np.moveaxis(np.asarray(x), axis, -1)
             flat = x.reshape(-1, x.shape[-1])
-            offsets = np.arange(len(flat))[:, None] * (k * k)
-            counts = np.bincount((flat + offsets).ravel(), minlength=len(flat) * k * k)
-            return batched(counts.reshape(len(flat), k, k)).reshape(x.shape[:-1])
+            out = np.empty(len(flat))
+            for start in range(0, len(flat), rows):
+                part = flat[start:start + rows]
+                offsets = np.arange(len(part))[:, None] * (k * k)
+                counts = np.bincount((part + offsets).ravel(), minlength=len(part) * k * k)
+                out[start:start + len(part)] = batched(counts.reshape(len(part), k, k))
+            return out.reshape(x.shape[:-1])
 
     elif decomposed is not None:
         example_stats, combine = decomposed

@@ -153,10 +153,6 @@ def describe_metric(name: str, lang: str | None = None) -> str:
 # They must equal the scikit-learn functions above; tests/evaluate/test_metrics.py checks that.
 
 
-def _accuracy_cm(cm: np.ndarray) -> np.ndarray:
-    return np.trace(cm, axis1=-2, axis2=-1) / cm.sum(axis=(-2, -1))
-
-
 def _macro_f1_cm(cm: np.ndarray) -> np.ndarray:
     tp = np.diagonal(cm, axis1=-2, axis2=-1).astype(float)
     gold, pred = cm.sum(axis=-1), cm.sum(axis=-2)
@@ -171,6 +167,12 @@ def _macro_f1_cm(cm: np.ndarray) -> np.ndarray:
 # rows of a fixed (n_examples, k) array. tests/evaluate/test_eval_tagging_qa.py checks the equality.
 
 
+def _hit_stats(y_true: Sequence[Any], y_pred: Sequence[Any]) -> np.ndarray:
+    """Per example: (1 if the prediction is the gold value else 0, 1)."""
+    hits = np.fromiter((t == p for t, p in zip(y_true, y_pred, strict=True)), dtype=float, count=len(y_true))
+    return np.stack([hits, np.ones_like(hits)], axis=-1)
+
+
 def _mean_stats(scores: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
     def stats(y_true: Sequence[Any], y_pred: Sequence[Any], **kwargs: Any) -> np.ndarray:
         s = scores(y_true, y_pred, **kwargs)
@@ -183,8 +185,9 @@ def _mlqa_description(lang: str) -> str:
     return mlqa_language(lang).description
 
 
+# accuracy sums per-example hits: a confusion matrix per resample costs k * k cells, n * n for retrieval
 register_metric("accuracy", accuracy, label="Accuracy", description="share of examples with the gold label",
-                batched=_accuracy_cm)
+                decomposed=(_hit_stats, ratio_from_stats))
 register_metric("macro_f1", macro_f1, label="Macro-F1", description="unweighted mean of per-label F1",
                 batched=_macro_f1_cm)
 register_metric("entity_f1", entity_f1, label="Entity F1",
