@@ -1,5 +1,5 @@
-"""A LoRA run in PEFT's own format and ``xlt export --format sentence-transformers``: the standard libraries
-load them and compute what xlt computes."""
+"""LoRA and prompt-tuning runs in PEFT's own format and ``xlt export --format sentence-transformers``: the
+standard libraries load them and compute what xlt computes."""
 
 from __future__ import annotations
 
@@ -90,20 +90,31 @@ def _xlt_vectors(folder_or_name: str, texts: list[str]) -> np.ndarray:
                        max_length=spec.resolved_max_length(), vectors=SentenceVectors.for_spec(spec, tokenizer))
 
 
-def test_sentence_transformers_export_encodes_as_the_run_encoder(lora_run):
+@pytest.mark.parametrize("run_fixture", ["lora_run", "tiny_run"])
+def test_sentence_transformers_export_encodes_as_the_run_encoder(run_fixture, request):
     st = pytest.importorskip("sentence_transformers")
     from xlt.deploy.export import export_variant
     from xlt.model.embed import embed_texts
     from xlt.model.parts import encoder_of
 
-    folder = export_variant(lora_run, "sentence-transformers")
+    run = request.getfixturevalue(run_fixture)
+    folder = export_variant(run, "sentence-transformers")
     assert folder.name == "sentence-transformers" and (folder / "modules.json").is_file()
     assert json.loads((folder / "sentence_bert_config.json").read_text())["max_seq_length"] == 32
     expected = st.SentenceTransformer(str(folder), device="cpu").encode(TEXTS, convert_to_numpy=True)
     # the run's merged encoder pooled as its classifier pools
-    saved = xlt.load(lora_run, device="cpu", dtype="float32").load().saved
-    merged = encoder_of(saved.strategy.export(saved.model))
+    saved = xlt.load(run, device="cpu", dtype="float32").load().saved
+    merged = encoder_of(saved.strategy.merge(saved.model) if saved.strategy else saved.model)
     pooled = embed_texts(merged, saved.tokenizer, saved.spec.apply_prefix(TEXTS), max_length=32,
                          pooling=saved.spec.resolved_pooling())
     assert float(np.abs(pooled - expected).max()) < 1e-5
     assert float(np.abs(_xlt_vectors(str(folder), TEXTS) - expected).max()) < 1e-5
+
+
+def test_sentence_transformers_export_refuses_a_prompt_run(prompt_run):
+    from xlt.deploy.export import export_variant
+    from xlt.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="needs a plain encoder: prompt tuning cannot be merged"):
+        export_variant(prompt_run, "sentence-transformers")
+    assert not (prompt_run / "exports" / "sentence-transformers").exists()
