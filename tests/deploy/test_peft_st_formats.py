@@ -4,6 +4,7 @@ standard libraries load them and compute what xlt computes."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -118,3 +119,17 @@ def test_sentence_transformers_export_refuses_a_prompt_run(prompt_run):
     with pytest.raises(ConfigError, match="needs a plain encoder: prompt tuning cannot be merged"):
         export_variant(prompt_run, "sentence-transformers")
     assert not (prompt_run / "exports" / "sentence-transformers").exists()
+
+
+def test_without_sentence_transformers_the_files_are_written_by_hand(tiny_run, tmp_path, monkeypatch):
+    st = pytest.importorskip("sentence_transformers")
+    from xlt.deploy.export import export_variant
+
+    written = export_variant(tiny_run, "sentence-transformers", output=tmp_path / "by-st")
+    with monkeypatch.context() as patch:
+        patch.setitem(sys.modules, "sentence_transformers", None)  # import fails as if not installed
+        by_hand = export_variant(tiny_run, "sentence-transformers", output=tmp_path / "by-hand")
+    assert json.loads((by_hand / "modules.json").read_text())[1]["type"] == "sentence_transformers.models.Pooling"
+    vectors = [st.SentenceTransformer(str(folder), device="cpu").encode(TEXTS, convert_to_numpy=True)
+               for folder in (written, by_hand)]
+    assert float(np.abs(vectors[0] - vectors[1]).max()) < 1e-6
