@@ -1,4 +1,5 @@
-"""``xlt export``: ONNX / TorchScript / int8 / fewer-layer variants of a trained run."""
+"""``xlt export``: ONNX / TorchScript / int8 / fewer-layer variants of a trained run, or its encoder as a
+sentence-transformers folder."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from xlt.extras import require
 def export(
     run: Path = typer.Argument(..., help="a run folder (runs/NAME)", exists=True, file_okay=False),
     format_: str = typer.Option("onnx", "--format", "-f", help="onnx | torchscript | torch (torch: only with "
-                                "--drop-layers)"),
+                                "--drop-layers) | sentence-transformers (the encoder, for SentenceTransformer(path))"),
     quantize: str = typer.Option(None, "--quantize", "-q", help="int8: dynamic int8 quantisation (ONNX only)"),
     drop_layers: int = typer.Option(0, "--drop-layers", help="remove the top N encoder layers, then distil the "
                                     "full model into the rest on the run's source training data"),

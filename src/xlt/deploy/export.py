@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from xlt.deploy.drop_layers import distill, drop_top_layers
+from xlt.deploy.st_export import write_sentence_transformers
 from xlt.errors import ConfigError, ModelError
 from xlt.finetune.config import TrainConfig
 from xlt.finetune.load import load_saved
@@ -71,7 +72,8 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
                                                     seed, device)
     target = Path(output) if output else (run.root if run else model_dir.parent) / "exports" / (
         name or variant_name(fmt, quantize, drop_layers))
-    card = VariantCard(format=fmt, quantize=quantize, drop_layers=drop_layers,
+    make_card = VariantCard.model_construct if fmt in OWN_FOLDER else VariantCard  # no xlt runtime: never read back
+    card = make_card(format=fmt, quantize=quantize, drop_layers=drop_layers,
                        source_model=source.source_model if source else str(model_dir),
                        num_hidden_layers=model.config.num_hidden_layers, distillation=distillation)
     job = ExportJob(model, saved, card, quantize,
@@ -79,6 +81,9 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
     with atomic_path(target) as tmp:
         tmp.mkdir(parents=True)
         EXPORTERS[fmt](job, tmp)
+        if fmt in OWN_FOLDER:  # another library's layout, not an xlt variant
+            log.info("exported %s", target)
+            return target
         saved.tokenizer.save_pretrained(tmp)
         source_card = model_dir / MODEL_CARD_FILE
         if source_card.is_file():
@@ -108,13 +113,18 @@ class ExportJob:
 
 EXPORTERS: dict[str, Callable[[ExportJob, Path], None]] = {}
 QUANTISATIONS: dict[str, tuple[str, ...]] = {}
+OWN_FOLDER: set[str] = set()  # formats whose folder is the writer's alone: no xlt card, variant card, tokenizer
 
 
-def register_exporter(fmt: str, write: Callable[[ExportJob, Path], None], *, quantise: tuple[str, ...] = ()) -> None:
+def register_exporter(fmt: str, write: Callable[[ExportJob, Path], None], *, quantise: tuple[str, ...] = (),
+                      variant: bool = True) -> None:
     """Make ``xlt export --format fmt [--quantize Q]`` call ``write(job, folder)`` (Q among ``quantise``); the
-    format's runtime (how a variant of it loads) is registered in :mod:`xlt.model.variant`."""
+    format's runtime (how a variant of it loads) is registered in :mod:`xlt.model.variant`. ``variant=False``:
+    the writer's folder is another library's (sentence-transformers), which xlt adds nothing to."""
     EXPORTERS[fmt] = write
     QUANTISATIONS[fmt] = quantise
+    if not variant:
+        OWN_FOLDER.add(fmt)
 
 
 def _write_torch(job: ExportJob, folder: Path) -> None:
@@ -152,6 +162,7 @@ def _write_torchscript(job: ExportJob, folder: Path) -> None:
 register_exporter("torch", _write_torch)
 register_exporter("onnx", _write_onnx, quantise=("int8",))  # ONNX Runtime's dynamic quantisation
 register_exporter("torchscript", _write_torchscript)
+register_exporter("sentence-transformers", write_sentence_transformers, variant=False)
 
 
 def _calibration_texts(run: RunFolder | None, saved, n_texts: int, model_dir: Path):

@@ -35,6 +35,8 @@ def save_delta(model, strategy, target: Path, *, spec: ModelSpec, task: str, lab
     The folder holds ``trained.safetensors`` (adapter/LoRA/prompt weights and the task head) and
     ``xlt_delta.json`` (the base model by name, the strategy config, the labels); the base model's
     weights and tokenizer are read from the base model when loading (:func:`xlt.finetune.load.load_saved`).
+    Beside them the strategy writes its library's own format where it has one (LoRA: PEFT's
+    ``adapter_config.json`` + ``adapter_model.safetensors``, :mod:`xlt.finetune.strategies.lora`).
     """
     from safetensors.torch import save_file
 
@@ -48,4 +50,5 @@ def save_delta(model, strategy, target: Path, *, spec: ModelSpec, task: str, lab
         })
         ModelCard.for_spec(spec, task=task, task_options=task_options or {},
                            source_languages=source_languages, delta=True).write(tmp)
+        strategy.save_native(model, tmp)
     return target

@@ -12,6 +12,23 @@ pins ``transformers~=4.57``, so it cannot be installed beside transformers 5. Ad
 hooked ``nn.Linear`` as a child (``.xlt_adapters``) and a forward hook runs the active ones in order, so
 the base weights keep their names (a saved run holds only the adapter and head weights) and several
 named adapters can be stacked (MAD-X: language adapter, then task adapter) or swapped.
+
+Saved format (not PEFT's: no PEFT class loads these). A run of the ``adapter`` or ``madx`` strategy saves
+its model folder as xlt's delta (:func:`xlt.finetune.save.save_delta`):
+
+* ``trained.safetensors``: the adapter and head weights keyed as in the task model, e.g.
+  ``encoder.encoder.layer.0.output.dense.xlt_adapters.adapters.task.down.weight`` (``.down``/``.up``
+  ``.weight``/``.bias`` per block and placement; adapter ``task``, and for ``madx`` one
+  ``lang_<code>`` adapter per language) and the head (``classifier.weight``, ``classifier.bias``);
+* ``xlt_delta.json``: ``base_model`` (the encoder by name), ``strategy`` (its config: ``reduction_factor``,
+  ``activation``, ``placement``), ``labels``, ``parameters``;
+* ``xlt_model.json``: the xlt card (task, prefix, pooling, max length).
+
+``xlt.load(folder)`` (or :func:`xlt.finetune.load.load_saved`) rebuilds the base model with its head, adds
+the adapters as the strategy config says (:func:`add_adapter`) and loads ``trained.safetensors`` into it.
+By hand: ``make_strategy(delta["strategy"]).build(get_task(task).build_model(load_encoder(spec), labels))``,
+then ``model.load_state_dict(load_file("trained.safetensors"), strict=False)``. A language adapter folder of
+``xlt pretrain`` is :mod:`xlt.pretrain.language_adapter`'s own format (keys without the task model's prefix).
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -46,6 +47,10 @@ class Strategy:
     def delta_state(self, model: nn.Module) -> dict[str, Any]:
         """The weights a saved run keeps: every trainable parameter (strategies may add frozen parts)."""
         return {n: p.detach().cpu().contiguous() for n, p in model.named_parameters() if p.requires_grad}
+
+    def save_native(self, model: nn.Module, folder: Path) -> None:
+        """Write ``model``'s trained weights in its library's own format beside xlt's delta (PEFT's adapter
+        files for LoRA); default: nothing, the delta is the only format."""
 
     def activate_language(self, model: nn.Module, lang: str) -> None:
         """Called before predicting ``lang`` (MAD-X swaps the language adapter here); default: nothing."""

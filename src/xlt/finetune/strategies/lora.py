@@ -1,11 +1,27 @@
 """``lora``: low-rank adapters on the attention projections (PEFT); the task head trains fully.
 
 The head is saved with the adapter (``modules_to_save``). A run saves only the LoRA matrices and the
-head plus a pointer to the base model; :meth:`merge` (``xlt merge RUN OUT``, PEFT's
-``merge_and_unload``) folds them into the weights and gives a plain transformers model.
+head plus a pointer to the base model, twice: xlt's delta (``xlt_delta.json``, ``trained.safetensors``; what
+``xlt.load`` reads) and PEFT's own format (``adapter_config.json``, ``adapter_model.safetensors``, written
+by ``PeftModel.save_pretrained``). The PEFT config has no ``task_type`` (one plain ``PeftModel`` for
+every task's head), so PEFT loads it onto the same base model with its task head, built as xlt builds it::
+
+    from peft import PeftModel
+    from xlt.finetune.tasks import get_task
+    from xlt.model.loader import load_encoder
+    from xlt.model.saved import spec_of
+    card, delta = ModelCard.read(folder), json.load(open(folder / "xlt_delta.json"))
+    # classification: MeanPoolingForSequenceClassification(encoder.config, encoder) with its labels
+    base = get_task(card.task).build_model(load_encoder(spec_of(delta["base_model"], card)), delta["labels"])
+    model = PeftModel.from_pretrained(base, folder).eval()
+
+:meth:`merge` (``xlt merge RUN OUT``, PEFT's ``merge_and_unload``) folds them into the weights and gives a
+plain transformers model.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from pydantic import Field
 from torch import nn
@@ -44,6 +60,9 @@ class LoraStrategy(Strategy):
             modules_to_save=c.head_modules or head_module_names(model),
         )
         return get_peft_model(model, peft_config)
+
+    def save_native(self, model: nn.Module, folder: Path) -> None:
+        model.save_pretrained(folder)  # adapter_config.json + adapter_model.safetensors (LoRA and the head)
 
     def export(self, model: nn.Module) -> nn.Module:
         return model.merge_and_unload() if hasattr(model, "merge_and_unload") else model

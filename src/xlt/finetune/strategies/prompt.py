@@ -13,9 +13,18 @@ wrapper here serves all three tasks the same way; the mechanism is PEFT's (virtu
 concatenated to ``inputs_embeds``, attention mask extended with ones).
 
 Nothing to merge: the prompt is an input, not a weight change.
+
+A sequence classification run also saves in PEFT's format (``adapter_config.json`` with
+``PromptTuningConfig(task_type="SEQ_CLS")`` and the head in ``modules_to_save``, ``adapter_model.safetensors``),
+where PEFT computes what this wrapper computes; ``PeftModel.from_pretrained(base, folder)`` loads it onto the
+base model with its head, built as :mod:`xlt.finetune.strategies.lora` shows. Tagging and QA runs have only
+xlt's delta.
 """
 
 from __future__ import annotations
+
+import copy
+from pathlib import Path
 
 import torch
 from pydantic import Field
@@ -23,6 +32,7 @@ from torch import nn
 
 from xlt.errors import ConfigError
 from xlt.finetune.strategies.base import Strategy, StrategyConfig
+from xlt.finetune.strategies.lora import head_module_names
 from xlt.model.parts import encoder_of, freeze
 
 
@@ -119,6 +129,19 @@ class PromptStrategy(Strategy):
         with torch.no_grad():
             wrapped.prompt.copy_(words[rows])
         return wrapped
+
+    def save_native(self, model: nn.Module, folder: Path) -> None:
+        if "SequenceClassification" not in type(model.model).__name__:
+            return  # PEFT's prompt tuning misplaces token-level outputs (see above): xlt's delta only
+        from peft import PromptTuningConfig, get_peft_model
+
+        task_model = copy.deepcopy(model.model)  # get_peft_model wraps the head in place
+        heads = head_module_names(task_model)
+        peft_model = get_peft_model(task_model, PromptTuningConfig(
+            task_type="SEQ_CLS", num_virtual_tokens=self.config.num_virtual_tokens, modules_to_save=heads))
+        with torch.no_grad():
+            peft_model.prompt_encoder["default"].embedding.weight.copy_(model.prompt)
+        peft_model.save_pretrained(folder)
 
     def merge(self, model: nn.Module) -> nn.Module:
         raise ConfigError("prompt tuning cannot be merged into the base weights: the prompt is extra input "
