@@ -116,6 +116,13 @@ class _RunFacts:
             return model.hub_id if model else None
         return name if _HUB_ID.match(name) and not Path(name).exists() else None
 
+    def hub_languages(self) -> list[str]:
+        """The card's ``language`` codes: translation directions (``en-de``) give both sides; ``_`` becomes ``-``."""
+        codes = [*self.sources, *self.languages]
+        if self.task_name == "translation":
+            codes = [side for code in codes for side in re.split(r"[-→>]+", code) if side]
+        return [code.replace("_", "-") for code in codes]
+
     def role(self, lang: str) -> str:
         """``source`` (trained on), ``zero-shot``, or why a target language is not zero-shot."""
         if lang in self.sources:
@@ -152,7 +159,7 @@ class _RunFacts:
                 metric_name=f"{self.primary} ({lang}, {self.role(lang).split(' (')[0]}){shown}",
                 metric_args={k: v for k, v in args.items() if v is not None},
             ))
-        languages = list(dict.fromkeys(lang.replace("_", "-") for lang in [*self.sources, *self.languages]))
+        languages = list(dict.fromkeys(self.hub_languages()))
         return ModelCardData(
             model_name=self.info.get("name") or self.folder.root.name,
             library_name=None if self.xlt_card.delta else "transformers",
