@@ -162,7 +162,7 @@ class _RunFacts:
         languages = list(dict.fromkeys(self.hub_languages()))
         return ModelCardData(
             model_name=self.info.get("name") or self.folder.root.name,
-            library_name=None if self.xlt_card.delta else "transformers",
+            library_name="xlt" if self.xlt_card.delta else "transformers",  # a delta loads with xlt only
             base_model=self.hub_base_model(), language=languages or None,
             license=self.config.get("license"), pipeline_tag=self.pipeline_tag,
             tags=["xlt", "cross-lingual", self.pipeline_tag, *(["zero-shot-transfer"] if self.targets else [])],
