@@ -153,7 +153,7 @@ class _RunFacts:
                 args.update(ci_low=round(interval[0], 4), ci_high=round(interval[1], 4))
             results.append(EvalResult(
                 task_type=self.pipeline_tag, task_name=self.task_name,
-                dataset_type=(self.hub_datasets() or [self.dataset_name()])[0],
+                dataset_type=(self.hub_datasets() or [str(self.data_spec().get("format") or "local")])[0],
                 dataset_name=f"{self.dataset_name()} ({lang})", dataset_config=lang, dataset_split="test",
                 metric_type=self.primary, metric_value=round(row[self.primary], 4),
                 metric_name=f"{self.primary} ({lang}, {self.role(lang).split(' (')[0]}){shown}",
