@@ -6,7 +6,7 @@
     run_info.json        what the run was (:class:`RunInfo`): model, strategy, data, timings, zero-shot or not
     split.json           which item ids went to train/dev/test, and the seed
     checkpoints/         Trainer checkpoints (resumable; removed after a finished run)
-    model/               the trained model: loads with plain transformers
+    model/               the trained model: loads with plain transformers; README.md is its Hub model card
     metrics.json         scores per system and language, with intervals
     predictions/<lang>.jsonl
     report.md, report.html

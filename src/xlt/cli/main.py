@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from xlt.cli import export, models, predict, serve, transfer, variants
+from xlt.cli import export, models, predict, push, serve, transfer, variants
 from xlt.cli import pretrain as pretrain_cli
 from xlt.cli import tune as tune_cli
 from xlt.cli.common import SET_HELP, console, friendly_errors, setup_logging
@@ -143,6 +143,7 @@ app.command()(export.export)
 app.command()(variants.variants)
 app.command()(serve.serve)
 app.command(epilog=predict.EPILOG)(predict.predict)
+app.command()(push.push)
 transfer.register(app)  # few-shot, continual, merge
 app.add_typer(models.app, name="models")
 

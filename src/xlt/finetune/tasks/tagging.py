@@ -45,6 +45,7 @@ class TaggingTask(Task):
     }
     layout = "tagging"
     auto_model_class = "AutoModelForTokenClassification"
+    pipeline_tag = "token-classification"
     input_fields = ("tokens",)
 
     def input_row(self, item: str | dict) -> dict:

@@ -55,6 +55,7 @@ class TranslationTask(Task):
     primary_metric = "bleu"
     baselines = {"copy-source": lambda embed, seed: CopySource()}
     auto_model_class = "AutoModelForSeq2SeqLM"
+    pipeline_tag = "translation"
 
     def saved_labels(self, model) -> list[str]:
         return []  # free text, not classes
