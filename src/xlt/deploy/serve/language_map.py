@@ -59,3 +59,10 @@ def match_language(code: str | None, evaluated: list[str] | tuple[str, ...]) -> 
     if not code:
         return None
     return _match(code, tuple(evaluated))
+
+
+def evaluation(code: str | None, languages: dict[str, dict[str, float]]) -> dict:
+    """The language fields of a prediction in ``code``: whether and as what it was evaluated, its scores."""
+    matched = match_language(code, list(languages))
+    return {"language_evaluated": matched is not None, "evaluated_language": matched,
+            "language_scores": languages[matched] if matched is not None else None}
