@@ -39,7 +39,14 @@ from xlt.deploy.serve.logs import LOGGER, request_id_var
 from xlt.deploy.serve.metrics import ServeMetrics
 from xlt.deploy.serve.schemas import ErrorResponse, InfoResponse, StatusResponse
 from xlt.deploy.serve.settings import ServeSettings
-from xlt.deploy.serve.task_io import RECORDS, detection_text, request_field, request_model, response_model
+from xlt.deploy.serve.task_io import (
+    RECORDS,
+    detection_text,
+    request_field,
+    request_model,
+    response_model,
+    without_model,
+)
 from xlt.errors import DataError, ModelError
 
 log = logging.getLogger(LOGGER)
@@ -182,9 +189,13 @@ def create_app(settings: ServeSettings, predictor: Predictor | None = None) -> F
             return _error(422, f"invalid request: {err}")
         langs = [(given, None, "given") if given else (*language.detect(detection_text(row)), "detected")
                  for row, (_, given) in zip(rows, items, strict=True)]
-        scored = await run_batch(state.batcher, rows)
-        if isinstance(scored, JSONResponse):
-            return scored
+        ready_made = [without_model(row) for row in rows]
+        computed = await run_batch(state.batcher, [row for row, done in zip(rows, ready_made, strict=True)
+                                                   if done is None])
+        if isinstance(computed, JSONResponse):
+            return computed
+        results = iter(computed)
+        scored = [done if done is not None else next(results) for done in ready_made]
         predictions = [Prediction(**s.model_dump(), language=lang, language_confidence=conf, language_source=source,
                                   **evaluation(lang, state.info["languages"]))
                        for s, (lang, conf, source) in zip(scored, langs, strict=True)]

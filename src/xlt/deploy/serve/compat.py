@@ -1,7 +1,7 @@
 """Routes other clients already speak: text-embeddings-inference (``/predict``, ``/embed``, ``/info``,
 ``/health``) and OpenAI's ``/v1/embeddings``, answered by the served model through the app's batchers.
 
-``/predict`` needs a classifier (another task's model answers 422); the embedding routes work for every task
+``/predict`` is there for a classifier only (TEI's classification route); the embedding routes work for every task
 (the vectors are the encoder's pooled output, :mod:`.embedder`).
 """
 
@@ -44,19 +44,18 @@ def add_compat_routes(app: FastAPI, ctx) -> None:
         out = np.asarray(rows, dtype=np.float32)[:, :dimensions]  # dimensions None keeps them all
         return normalized(out) if normalize else out
 
-    @app.post("/predict", response_model=list[LabelScore] | list[list[LabelScore]], dependencies=ctx.authorised,
-              responses=responses, tags=["text-embeddings-inference"])
-    async def tei_predict(body: TEIPredictRequest):  # type: ignore[valid-type]
-        """TEI classification: one input gives its labels with scores (best first), a batch one list per input."""
-        if state.task != "classification":
-            return ctx.error(422, f"/predict answers classifiers; the served model is a {state.task!r} model")
-        rows, batch = predict_inputs(body.inputs)
-        scored = await ctx.run_batch(state.batcher, rows)
-        if isinstance(scored, JSONResponse):
-            return scored
-        raw = option(body, "raw_scores", False)
-        ranked = [_ranked(s.scores, raw) for s in scored]
-        return ranked if batch else ranked[0]
+    if state.task == "classification":  # TEI's /predict is a classifier's route
+        @app.post("/predict", response_model=list[LabelScore] | list[list[LabelScore]], dependencies=ctx.authorised,
+                  responses=responses, tags=["text-embeddings-inference"])
+        async def tei_predict(body: TEIPredictRequest):  # type: ignore[valid-type]
+            """TEI classification: one input gives its labels with scores (best first), a batch one list per input."""
+            rows, batch = predict_inputs(body.inputs)
+            scored = await ctx.run_batch(state.batcher, rows)
+            if isinstance(scored, JSONResponse):
+                return scored
+            raw = option(body, "raw_scores", False)
+            ranked = [_ranked(s.scores, raw) for s in scored]
+            return ranked if batch else ranked[0]
 
     @app.post("/embed", response_model=list[list[float]], dependencies=ctx.authorised, responses=responses,
               tags=["text-embeddings-inference"])

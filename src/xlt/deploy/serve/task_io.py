@@ -21,7 +21,6 @@ from xlt.finetune.tasks.tagging import Tagged
 #: the tasks the service answers, with the record each prediction is
 RECORDS: dict[str, type[BaseModel]] = {"classification": Classified, "tagging": Tagged, "qa": Answer}
 MAX_WORDS = 512  # words per tagging input: a sentence, not a book
-NONBLANK = r"\S"  # a text the model can read: at least one non-space character
 
 
 def request_field(task: str) -> str:
@@ -37,14 +36,14 @@ def _tagging_kind(value) -> str:
 
 
 def _tagging_request(max_texts: int, max_chars: int) -> type[PredictRequestBase]:
-    text = Annotated[str, StringConstraints(max_length=max_chars, pattern=NONBLANK)]
-    word = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^\S+$")]
+    text = Annotated[str, StringConstraints(max_length=max_chars)]
+    word = Annotated[str, StringConstraints(min_length=1, max_length=100)]
     language = (LanguageCode | None, Field(None, description="its language code; null: detect it"))
     with_language = create_model("TaggingText", __config__=ConfigDict(extra="forbid"), text=(text, ...),
                                  language=language)
     words = create_model("TaggingWords", __config__=ConfigDict(extra="forbid"),
                          tokens=(list[word], Field(min_length=1, max_length=MAX_WORDS,
-                                                   description=f"1 to {MAX_WORDS} words without spaces")),
+                                                   description=f"1 to {MAX_WORDS} words")),
                          language=language)
     item = Annotated[Annotated[text, Tag("text")] | Annotated[with_language, Tag("object")]
                      | Annotated[words, Tag("words")], Discriminator(_tagging_kind)]
@@ -56,7 +55,7 @@ def _tagging_request(max_texts: int, max_chars: int) -> type[PredictRequestBase]
 
 
 def _qa_request(max_texts: int, max_chars: int) -> type[PredictRequestBase]:
-    text = Annotated[str, StringConstraints(max_length=max_chars, pattern=NONBLANK)]
+    text = Annotated[str, StringConstraints(min_length=1, max_length=max_chars)]
     pair = create_model("QuestionContext", __config__=ConfigDict(extra="forbid"),
                         question=(text, Field(description="the question")),
                         context=(text, Field(description="the passage the answer is a span of")),
@@ -89,3 +88,10 @@ def detection_text(row: dict) -> str:
     if "tokens" in row:
         return " ".join(row["tokens"])
     return row.get("context") or row.get("text") or ""
+
+
+def without_model(row: dict) -> BaseModel | None:
+    """The prediction of an input that needs no forward pass (a tagging text without words), else None."""
+    if "tokens" in row and not row["tokens"]:
+        return Tagged(tokens=[], tags=[])
+    return None
