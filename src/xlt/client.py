@@ -38,6 +38,9 @@ class Prediction(BaseModel):
     language: str | None
     language_confidence: float | None
     language_source: str
+    language_evaluated: bool = False  # whether the served model was evaluated on this language
+    evaluated_language: str | None = None
+    language_scores: dict[str, float] | None = None
 
 
 class ModelInfo(BaseModel):

@@ -19,7 +19,7 @@ from xlt.errors import XltError
 
 #: extra -> the modules it brings (what pyproject.toml's optional dependencies install)
 EXTRAS: dict[str, tuple[str, ...]] = {
-    "serve": ("fastapi", "uvicorn", "httpx", "prometheus_client", "py3langid"),
+    "serve": ("fastapi", "uvicorn", "httpx", "prometheus_client", "py3langid", "langcodes"),
     "export": ("onnx", "onnxruntime"),
     "tune": ("optuna", "sqlalchemy"),
     "track": ("tensorboard", "mlflow"),

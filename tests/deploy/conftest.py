@@ -33,6 +33,26 @@ def tiny_run(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
 
 
 @pytest.fixture(scope="session")
+def stock_folders(tiny_model, tmp_path_factory):
+    """A token classifier and a span (QA) model saved by transformers alone: no xlt card."""
+    import torch
+    from transformers import AutoTokenizer, BertConfig, BertForQuestionAnswering, BertForTokenClassification
+
+    root = tmp_path_factory.mktemp("stock")
+    torch.manual_seed(0)
+    tags = ["O", "B-PER", "I-PER"]
+    config = BertConfig.from_pretrained(tiny_model, num_labels=3, max_position_embeddings=128,
+                                        id2label=dict(enumerate(tags)), label2id={t: i for i, t in enumerate(tags)})
+    BertForTokenClassification(config).save_pretrained(root / "tagger")
+    # 128 positions: a card-less folder is read at the default max length, 128 tokens
+    BertForQuestionAnswering(BertConfig.from_pretrained(tiny_model, max_position_embeddings=128)).save_pretrained(
+        root / "qa")
+    for name in ("tagger", "qa"):
+        AutoTokenizer.from_pretrained(tiny_model).save_pretrained(root / name)
+    return root
+
+
+@pytest.fixture(scope="session")
 def toy_jsonl(tiny_run: Path) -> Path:
     """The toy data as ``{lang}`` JSONL files (a data spec path for ``xlt evaluate``)."""
     return tiny_run.parent.parent / "toy"

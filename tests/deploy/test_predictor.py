@@ -6,8 +6,6 @@ import multiprocessing
 import pickle
 
 import pytest
-import torch
-from transformers import AutoTokenizer, BertConfig
 
 import xlt
 from xlt.errors import DataError
@@ -15,25 +13,6 @@ from xlt.finetune.tasks.classification import Classified
 from xlt.finetune.tasks.qa import Answer
 from xlt.finetune.tasks.tagging import Tagged
 from xlt.finetune.tasks.translation import Translated
-
-
-@pytest.fixture(scope="module")
-def stock_folders(tiny_model, tmp_path_factory):
-    """A token classifier and a span (QA) model saved by transformers alone: no xlt card."""
-    from transformers import BertForQuestionAnswering, BertForTokenClassification
-
-    root = tmp_path_factory.mktemp("stock")
-    torch.manual_seed(0)
-    tags = ["O", "B-PER", "I-PER"]
-    config = BertConfig.from_pretrained(tiny_model, num_labels=3, max_position_embeddings=128,
-                                        id2label=dict(enumerate(tags)), label2id={t: i for i, t in enumerate(tags)})
-    BertForTokenClassification(config).save_pretrained(root / "tagger")
-    # 128 positions: a card-less folder is read at the default max length, 128 tokens
-    BertForQuestionAnswering(BertConfig.from_pretrained(tiny_model, max_position_embeddings=128)).save_pretrained(
-        root / "qa")
-    for name in ("tagger", "qa"):
-        AutoTokenizer.from_pretrained(tiny_model).save_pretrained(root / name)
-    return root
 
 
 def test_classification_gives_labels_with_probabilities_in_input_order(tiny_run):

@@ -29,9 +29,12 @@ def serve(
     device: str = typer.Option("auto", "--device", help=DEVICE_HELP),
     dtype: str = typer.Option("auto", "--dtype", help=DTYPE_HELP),
 ) -> None:
-    """Serve predictions over HTTP: POST /v1/predict, GET /v1/info, /healthz, /readyz, /metrics, /docs.
+    """Serve predictions over HTTP: POST /v1/predict (classification, tagging, QA), GET /v1/info; the
+    text-embeddings-inference routes POST /predict, POST /embed, GET /info, GET /health; OpenAI's
+    POST /v1/embeddings; /healthz, /readyz, /metrics, /docs.
 
-    Set XLT_API_TOKEN to require 'Authorization: Bearer <token>' on /v1/*. Logs are JSON lines on stderr.
+    Set XLT_API_TOKEN to require 'Authorization: Bearer <token>' on /v1/* and the TEI routes (not /health).
+    Logs are JSON lines on stderr.
     """
     require("serve")
     from xlt.deploy.serve.run import run_server

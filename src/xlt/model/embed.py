@@ -36,14 +36,16 @@ def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> Iterator[n
 @torch.inference_mode()
 def embed_texts(encoder, tokenizer, texts: Sequence[str], *, text_pairs: Sequence[str] | None = None,
                 batch_size: int = 64, max_length: int = 128, desc: str = "embedding",
-                pooling: str | None = None, vectors: SentenceVectors | None = None) -> np.ndarray:
+                pooling: str | None = None, vectors: SentenceVectors | None = None,
+                progress: bool = True) -> np.ndarray:
     """Pooled last-layer vectors, one row per text, in input order. Inputs must carry any prefix.
 
     ``pooling``: ``mean``, ``cls`` or ``last``; ``None`` takes the encoder's own (``config.xlt_pooling``,
     which :func:`xlt.model.loader.load_encoder` sets from the spec), else mean. ``vectors``: what a
     sentence-transformers model does beyond that (``SentenceVectors.for_spec``): mean pooling leaves its
     ``prompt_tokens`` out, and its ``after`` modules (Dense, Normalize) turn the pooled vectors into the
-    sentence vectors. Without it the vectors are the pooled ones a classifier head reads.
+    sentence vectors. Without it the vectors are the pooled ones a classifier head reads. ``progress``: a
+    progress bar on stderr (a server keeps it off: its stderr carries JSON logs).
     """
     method = pooling or getattr(encoder.config, "xlt_pooling", None) or "mean"
     vectors = SentenceVectors() if vectors is None else vectors
@@ -59,7 +61,7 @@ def embed_texts(encoder, tokenizer, texts: Sequence[str], *, text_pairs: Sequenc
     enc = tokenizer(list(texts), list(text_pairs) if text_pairs is not None else None,
                     truncation=True, max_length=max_length)
     lengths = [len(ids) for ids in enc["input_ids"]]
-    with tqdm(total=len(texts), desc=desc, unit="text", leave=False) as bar:
+    with tqdm(total=len(texts), desc=desc, unit="text", leave=False, disable=not progress) as bar:
         for idx in length_sorted_batches(lengths, batch_size):
             batch = tokenizer.pad({k: [enc[k][i] for i in idx] for k in enc}, return_tensors="pt")
             batch = {k: v.to(encoder.device) for k, v in batch.items()}

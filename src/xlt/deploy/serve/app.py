@@ -1,8 +1,10 @@
 """``create_app``: the prediction service as a FastAPI app (one model, fixed when the app starts).
 
-Routes: ``POST /v1/predict``, ``GET /v1/info`` (bearer token when configured), ``/healthz``, ``/readyz``,
-``/metrics`` (Prometheus), ``/openapi.json`` and ``/docs``. Every response carries ``X-Request-ID``;
-every error is JSON ``{"detail": "...", "request_id": "..."}``.
+Routes: ``POST /v1/predict`` (the task's inputs in, its typed records out: classification, tagging, QA),
+``GET /v1/info``, the text-embeddings-inference routes ``POST /predict``, ``POST /embed``, ``GET /info`` and
+the OpenAI-style ``POST /v1/embeddings`` (all with the bearer token when configured; :mod:`.compat`),
+``/health``, ``/healthz``, ``/readyz``, ``/metrics`` (Prometheus), ``/openapi.json`` and ``/docs``. Every
+response carries ``X-Request-ID``; every error is JSON ``{"detail": "...", "request_id": "..."}``.
 
 >>> app = create_app(ServeSettings(model="runs/sib200"))  # doctest: +SKIP
 """
@@ -29,19 +31,23 @@ from xlt.deploy.serve import language
 from xlt.deploy.serve.auth import token_checker
 from xlt.deploy.serve.batcher import MicroBatcher, QueueFull
 from xlt.deploy.serve.body_limit import BodySizeLimit
+from xlt.deploy.serve.compat import add_compat_routes
+from xlt.deploy.serve.embedder import Embedder
 from xlt.deploy.serve.info import model_info
+from xlt.deploy.serve.language_map import evaluation
 from xlt.deploy.serve.logs import LOGGER, request_id_var
 from xlt.deploy.serve.metrics import ServeMetrics
-from xlt.deploy.serve.schemas import (
-    ErrorResponse,
-    InfoResponse,
-    Prediction,
-    PredictResponse,
-    StatusResponse,
-    predict_request_model,
-)
+from xlt.deploy.serve.schemas import ErrorResponse, InfoResponse, StatusResponse
 from xlt.deploy.serve.settings import ServeSettings
-from xlt.errors import ModelError
+from xlt.deploy.serve.task_io import (
+    RECORDS,
+    detection_text,
+    request_field,
+    request_model,
+    response_model,
+    without_model,
+)
+from xlt.errors import DataError, ModelError
 
 log = logging.getLogger(LOGGER)
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -66,46 +72,66 @@ def _validation_message(errors) -> tuple[int, str]:
     return 422, "invalid request: " + "; ".join(parts)
 
 
-def _require_deployable(predictor: Predictor) -> None:
-    """The service answers with labels and scores: a model of another task fails at start-up."""
-    from xlt.finetune.tasks import deployable_tasks
-
-    if not predictor.task.deployable:
-        raise ModelError(f"xlt serve answers the deployable tasks ({', '.join(deployable_tasks())}) so far; "
-                         f"{predictor.path} is a {predictor.saved.task!r} model")
+def _served_task(predictor: Predictor) -> str:
+    """The model's task, read from its card; a task the service has no request shape for fails at start-up."""
+    task = predictor.task.name
+    if task not in RECORDS:
+        raise ModelError(f"xlt serve answers {', '.join(RECORDS)} models; {predictor.path} is a {task!r} model")
+    return task
 
 
 def create_app(settings: ServeSettings, predictor: Predictor | None = None) -> FastAPI:
     """The service for ``settings.model`` (or an already loaded ``predictor``, e.g. in tests)."""
-    state = SimpleNamespace(predictor=predictor, batcher=None, ready=False)
+    if predictor is None:  # reads the card only: the routes' shapes depend on the task, the weights load later
+        predictor = Predictor(settings.model, threads=settings.threads, device=settings.device,
+                              dtype=settings.dtype, batch_size=max(settings.max_batch_size, 1))
+    task = _served_task(predictor)
+    state = SimpleNamespace(predictor=predictor, batcher=None, embed_batcher=None, ready=False, task=task)
     metrics = ServeMetrics()
+
+    def batcher(predict) -> MicroBatcher:
+        return MicroBatcher(predict, max_batch_size=settings.max_batch_size, max_wait_s=settings.max_wait_ms / 1000,
+                            queue_size=settings.queue_size, batching=settings.batching, on_batch=metrics.on_batch)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        if state.predictor is None:
-            state.predictor = Predictor(settings.model, threads=settings.threads, device=settings.device,
-                                        dtype=settings.dtype,
-                                        batch_size=max(settings.max_batch_size, 1))
-        _require_deployable(state.predictor.load())
+        state.predictor.load()
         state.info = model_info(state.predictor.path, state.predictor.run.root if state.predictor.run else None)
-        state.batcher = MicroBatcher(state.predictor.predict, max_batch_size=settings.max_batch_size,
-                                     max_wait_s=settings.max_wait_ms / 1000, queue_size=settings.queue_size,
-                                     batching=settings.batching, on_batch=metrics.on_batch)
+        state.embedder = Embedder(state.predictor, batch_size=max(settings.max_batch_size, 1))
+        state.batcher = batcher(state.predictor.predict_rows)
+        state.embed_batcher = batcher(state.embedder.embed)  # vectors and predictions are separate forward passes
         state.batcher.start()
+        state.embed_batcher.start()
         state.ready = True
         log.info("serving", extra={"model": state.predictor.name})
         yield
         state.ready = False  # readyz fails first, then everything queued is finished
         await state.batcher.stop()
+        await state.embed_batcher.stop()
         log.info("stopped: queue drained", extra={"model": state.predictor.name})
 
     app = FastAPI(title="xlt prediction service", version="1", lifespan=lifespan,
-                  description="Multilingual classification with a model fixed at start-up. Limits: "
+                  description=f"Multilingual {task} with a model fixed at start-up. Limits: "
                               f"{settings.max_texts} texts per request, {settings.max_chars} characters per text, "
                               f"{settings.max_body_bytes} bytes per body.")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)  # inside `observe` (added after)
     authorised = [Depends(token_checker(settings.api_token))]
-    PredictRequest = predict_request_model(settings.max_texts, settings.max_chars)  # noqa: N806 (a class)
+    PredictRequest = request_model(task, settings.max_texts, settings.max_chars)  # noqa: N806 (a class)
+    Prediction, PredictResponse = response_model(task)  # noqa: N806 (classes)
+
+    async def run_batch(batcher: MicroBatcher, inputs: list) -> list | JSONResponse:
+        """The batcher's results for ``inputs``, or the 503 to answer when its queue is full."""
+        try:
+            return await batcher.submit(inputs)
+        except QueueFull as full:
+            metrics.rejected.labels("queue_full").inc()
+            return _error(503, str(full), {"Retry-After": str(full.retry_after)})
+        finally:
+            metrics.queue.set(state.batcher.pending + state.embed_batcher.pending)
+
+    def ready() -> bool:
+        return bool(state.ready and state.batcher is not None and state.batcher.running
+                    and state.embed_batcher.running)
 
     @app.middleware("http")
     async def observe(request: Request, call_next):
@@ -153,27 +179,35 @@ def create_app(settings: ServeSettings, predictor: Predictor | None = None) -> F
               responses={**ERRORS, 400: {"model": ErrorResponse}, 503: {
                   "model": ErrorResponse, "description": "queue full: retry after the Retry-After seconds"}})
     async def predict(body: PredictRequest) -> PredictResponse | JSONResponse:  # type: ignore[valid-type]
-        """Classify up to the limit of texts; a text without a language has it detected (with confidence)."""
+        """Predict the task's record for each input (classification: label and scores; tagging: a tag per word;
+        QA: an answer span); an input without a language has it detected (with confidence), and each
+        prediction says whether the model was evaluated on that language and how it scored there."""
         items = body.items()
-        langs = [(given, None, "given") if given else (*language.detect(text), "detected") for text, given in items]
         try:
-            scored = await state.batcher.submit([text for text, _ in items])
-        except QueueFull as full:
-            metrics.rejected.labels("queue_full").inc()
-            return _error(503, str(full), {"Retry-After": str(full.retry_after)})
-        finally:
-            metrics.queue.set(state.batcher.pending)
-        predictions = [Prediction(label=s.label, score=s.score, scores=s.scores, language=lang,
-                                  language_confidence=conf, language_source=source)
+            rows = [state.predictor.input_row(item) for item, _ in items]
+        except DataError as err:
+            return _error(422, f"invalid request: {err}")
+        langs = [(given, None, "given") if given else (*language.detect(detection_text(row)), "detected")
+                 for row, (_, given) in zip(rows, items, strict=True)]
+        ready_made = [without_model(row) for row in rows]
+        computed = await run_batch(state.batcher, [row for row, done in zip(rows, ready_made, strict=True)
+                                                   if done is None])
+        if isinstance(computed, JSONResponse):
+            return computed
+        results = iter(computed)
+        scored = [done if done is not None else next(results) for done in ready_made]
+        predictions = [Prediction(**s.model_dump(), language=lang, language_confidence=conf, language_source=source,
+                                  **evaluation(lang, state.info["languages"]))
                        for s, (lang, conf, source) in zip(scored, langs, strict=True)]
         return PredictResponse(model=state.predictor.name, request_id=request_id_var.get() or "",
                                predictions=predictions)
 
     @app.get("/v1/info", response_model=InfoResponse, dependencies=authorised, responses={401: ERRORS[401]})
     async def info() -> InfoResponse:
-        """The model, its task and labels, and the languages it was evaluated on with their scores."""
+        """The model, its task, input fields and labels, and the languages it was evaluated on with their scores."""
         p = state.predictor
-        return InfoResponse(model=p.name, task=p.saved.task, labels=p.labels, variant=state.info["variant"],
+        return InfoResponse(model=p.name, task=task, input_fields=list(p.input_fields),
+                            request_field=request_field(task), labels=p.labels, variant=state.info["variant"],
                             source_languages=p.saved.source_languages, languages=state.info["languages"],
                             scores_from=state.info["scores_from"],
                             limits={"max_texts": settings.max_texts, "max_chars": settings.max_chars,
@@ -189,7 +223,7 @@ def create_app(settings: ServeSettings, predictor: Predictor | None = None) -> F
     @app.get("/readyz", response_model=StatusResponse, responses={503: {"model": StatusResponse}})
     async def readyz() -> StatusResponse | JSONResponse:
         """Readiness: the model is loaded and the batcher runs (503 while starting or shutting down)."""
-        if state.ready and state.batcher is not None and state.batcher.running:
+        if ready():
             return StatusResponse(status="ready")
         return JSONResponse({"status": "not ready"}, status_code=503)
 
@@ -197,6 +231,8 @@ def create_app(settings: ServeSettings, predictor: Predictor | None = None) -> F
     async def prometheus() -> PlainTextResponse:
         return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
+    add_compat_routes(app, SimpleNamespace(state=state, settings=settings, authorised=authorised, errors=ERRORS,
+                                           run_batch=run_batch, ready=ready, error=_error))
     app.state.xlt = state
     return app
 

@@ -1,4 +1,4 @@
-"""Optional bearer-token authentication (``XLT_API_TOKEN``) for the ``/v1`` routes."""
+"""Optional bearer-token authentication (``XLT_API_TOKEN``) for the ``/v1`` and text-embeddings-inference routes."""
 
 from __future__ import annotations
 

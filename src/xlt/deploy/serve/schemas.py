@@ -14,13 +14,15 @@ LanguageCode = Annotated[str, StringConstraints(min_length=1, max_length=32, pat
 
 
 class PredictRequestBase(BaseModel):
-    """``texts``: strings, or ``{"text": ..., "language": ...}`` objects for texts whose language is known."""
+    """A list of inputs (``texts`` or ``inputs``): strings, or objects of the task's fields and a ``language``."""
 
     model_config = ConfigDict(extra="forbid")
 
-    def items(self) -> list[tuple[str, str | None]]:
-        """``(text, given language or None)`` per text, in order."""
-        return [(t, None) if isinstance(t, str) else (t.text, t.language) for t in self.texts]
+    def items(self) -> list[tuple[str | dict, str | None]]:
+        """``(input, given language or None)`` per input, in order; an object input as a dict of its fields."""
+        values = self.texts if "texts" in type(self).model_fields else self.inputs
+        return [(v, None) if isinstance(v, str) else (v.model_dump(exclude={"language"}), v.language)
+                for v in values]
 
 
 def _kind(value) -> str:
@@ -44,19 +46,16 @@ def predict_request_model(max_texts: int, max_chars: int) -> type[PredictRequest
     )
 
 
-class Prediction(BaseModel):
-    label: str = Field(description="the predicted label")
-    score: float = Field(description="its probability")
-    scores: dict[str, float] = Field(description="probability of every label")
-    language: str | None = Field(description="the text's language: as given, or detected")
+class LanguageFields(BaseModel):
+    """What every prediction says about its input's language and how the model did on it."""
+
+    language: str | None = Field(description="the input's language: as given, or detected")
     language_confidence: float | None = Field(description="the detector's probability; null when given")
     language_source: str = Field(description="'given' or 'detected'")
-
-
-class PredictResponse(BaseModel):
-    model: str
-    request_id: str
-    predictions: list[Prediction]
+    language_evaluated: bool = Field(False, description="whether the model was evaluated on this language")
+    evaluated_language: str | None = Field(None, description="the evaluated language code it matched (the "
+                                                             "run's own, e.g. deu_Latn for de)")
+    language_scores: dict[str, float] | None = Field(None, description="the model's test scores there")
 
 
 class ErrorResponse(BaseModel):
@@ -67,6 +66,8 @@ class ErrorResponse(BaseModel):
 class InfoResponse(BaseModel):
     model: str
     task: str
+    input_fields: list[str] = Field(description="the fields of one input of the task")
+    request_field: str = Field(description="the POST /v1/predict body's list: texts or inputs")
     labels: list[str]
     variant: dict | None = Field(description="how the served variant was exported (null: the trained model)")
     source_languages: list[str]

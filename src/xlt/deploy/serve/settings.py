@@ -23,7 +23,8 @@ class ServeSettings(BaseModel):
     max_texts: int = Field(64, ge=1, description="texts per request at most")
     max_chars: int = Field(2000, ge=1, description="characters per text at most")
     max_body_bytes: int = Field(1_000_000, ge=1024, description="request body size at most (413 beyond)")
-    api_token: str | None = Field(None, description=f"bearer token required on /v1/* (default: ${TOKEN_ENV})",
+    api_token: str | None = Field(None, description=f"bearer token required on /v1/*, /predict, /embed and /info "
+                                                              f"(default: ${TOKEN_ENV})",
                                   repr=False)
     threads: int | None = Field(None, ge=1, description="intra-op threads of the model (default: torch's)")
     device: str = Field("auto", description="where the model runs: auto (a GPU where there is one), cpu, cuda, "
