@@ -26,10 +26,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from xlt.evaluate.machine import cpu_line
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-from machine import cpu_line  # noqa: E402 (the bench folder is not a package)
 
 
 def build_texts(n: int, path: Path, data: Path) -> None:

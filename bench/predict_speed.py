@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from xlt.evaluate.machine import cpu_line
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-from machine import cpu_line  # noqa: E402 (the bench folder is not a package)
 
 
 def main() -> None:

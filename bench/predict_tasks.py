@@ -20,10 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from xlt.evaluate.machine import cpu_line
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-from machine import cpu_line  # noqa: E402 (the bench folder is not a package)
 
 
 def xlt(*args: str) -> None:

@@ -30,6 +30,8 @@ from pathlib import Path
 
 import torch
 
+from xlt.evaluate.machine import machine
+
 HERE = Path(__file__).resolve().parent
 DATA = "ntrex"
 LANG = "deu"
@@ -129,6 +131,7 @@ def main() -> None:
                         "torch_threads": torch.get_num_threads(), "cpu": platform.processor() or platform.machine(),
                         "cuda": torch.cuda.is_available()}
     args.output.parent.mkdir(parents=True, exist_ok=True)
+    results["machine"] = machine()
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
 

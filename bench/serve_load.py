@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from xlt.evaluate.machine import machine
+
 HERE = Path(__file__).resolve().parent
 MODES = {"micro-batching": ["--max-batch-size", "32", "--max-wait-ms", "5"],
          "one-request-one-forward": ["--no-batching"]}
@@ -161,6 +163,7 @@ def main() -> None:
               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                           "load_average_at_end": os.getloadavg()}}
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    result["machine"] = machine()  # int8 and thread scaling depend on the CPU
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     for clients, ratio in ratios.items():
         print(f"clients={clients:>2}: micro-batching / one-request-one-forward = {ratio:.2f}x")

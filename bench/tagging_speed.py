@@ -32,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from xlt.evaluate.machine import machine
+
 SETUPS = ("hf-run-ner", "xlt")
 HERE = Path(__file__).resolve().parent
 TRAIN = "uner/en_ewt-ud-dev.iob2"
@@ -189,7 +191,7 @@ def main() -> None:
         results["xlt"]["cpu_speedup_vs_hf-run-ner"] = cpu_ratio
         print(f"xlt / hf-run-ner: {ratio:.2f}x sentences/s, {cpu_ratio:.2f}x sentences per CPU-second")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"epochs": args.epochs, "results": results}, indent=2) + "\n")
+    args.out.write_text(json.dumps({"epochs": args.epochs, "machine": machine(), "results": results}, indent=2) + "\n")
     print(f"wrote {args.out}")
 
 

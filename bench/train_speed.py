@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from xlt.evaluate.machine import machine
+
 SETUPS = ("hf-padded", "hf-dynamic", "xlt")
 HERE = Path(__file__).resolve().parent
 
@@ -163,7 +165,7 @@ def main() -> None:
                 results["xlt"][f"speedup_vs_{base}"] = ratio
                 print(f"xlt / {base}: {ratio:.2f}x examples/s")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"epochs": args.epochs, "results": results}, indent=2) + "\n")
+    args.out.write_text(json.dumps({"epochs": args.epochs, "machine": machine(), "results": results}, indent=2) + "\n")
     print(f"wrote {args.out}")
 
 

@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from xlt.errors import ConfigError
+from xlt.evaluate.machine import machine
 from xlt.evaluate.speed import latencies_ms, speed_sample, throughput, weights_size_mb
 from xlt.finetune.config import TrainConfig
 from xlt.finetune.evaluate_saved import evaluate_saved
@@ -99,7 +100,7 @@ def compare_variants(run_dir: str | Path, *, names: list[str] | None = None, spe
         rows[name]["speedup_of_medians"] = rows[name]["texts_per_s"] / statistics.median(tps[BASE_NAME]) \
             if BASE_NAME in tps else None
         rows[name]["latency_ms_p50"] = statistics.median(lat[name])
-    result = {"run": str(run.root), "test_rows": len(test), "limit_per_language": limit,
+    result = {"run": str(run.root), "machine": machine(), "test_rows": len(test), "limit_per_language": limit,
               "speed": {"texts": len(sample), "batch_size": batch_size, "rounds": rounds,
                         "latency_texts": latency_texts * rounds}, "variants": rows}
     write_json(run.root / "variants.json", result)
@@ -128,4 +129,8 @@ def markdown_table(result: dict) -> str:
              f"language-balanced test texts, batch {speed['batch_size']}, tokenisation included; "
              "× fp32: median over the rounds of the variant's texts/s over torch-fp32's in the same round; "
              f"p50 ms: {speed['latency_texts']} texts one at a time.\n"]
+    if "machine" in result:  # int8 and bf16 ratios depend on the CPU's instruction sets
+        m = result["machine"]
+        notes.append(f"Machine: {m['cpu']}, {m['cores']} cores, ISA {' '.join(m['isa']) or 'no AVX2'}, "
+                     f"torch {m['torch']}" + (f", GPU {m['gpu']}" if "gpu" in m else "") + ".\n")
     return "\n".join(lines) + "\n" + "\n".join(notes)

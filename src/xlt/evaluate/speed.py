@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from xlt.evaluate.machine import machine
 from xlt.model.predict import predict_logits
 from xlt.model.variant import read_variant
 
@@ -72,4 +73,4 @@ def speed_report(saved, model_dir, texts: Sequence[str], langs: Sequence[str], *
     sample = speed_sample(by_lang, n)
     length = saved.spec.resolved_max_length()
     return {**measure(saved.model, saved.tokenizer, sample, batch_size=batch_size, max_length=length),
-            "size_mb": weights_size_mb(model_dir)}
+            "size_mb": weights_size_mb(model_dir), "machine": machine()}
