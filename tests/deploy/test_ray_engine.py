@@ -1,5 +1,5 @@
 """``predict_with_ray`` on a local three-CPU Ray cluster: every row once, in input order, as ``xlt.load`` predicts;
-a killed actor is restarted and the job still finishes."""
+a killed actor is restarted and the job still finishes. ``translate_with_ray`` on the same cluster."""
 
 from __future__ import annotations
 
@@ -79,6 +79,26 @@ def test_a_killed_actor_is_restarted_and_every_row_comes_back_once(cluster, tiny
     assert marker.exists() and job.rows == ROWS
     assert out[POSITION].tolist() == list(range(ROWS))
     assert out["label"].tolist() == expected
+
+
+def test_translation_on_ray_in_order_once_per_text_and_cached(cluster, tmp_path):
+    from xlt.translate import TranslationCache, Translator
+    from xlt.translate.ray_translate import translate_with_ray
+
+    class Reverse(Translator):
+        batch_size = 16
+
+        @property
+        def cache_key(self) -> str:
+            return "test:reverse"
+
+        def translate_batch(self, texts: list[str]) -> list[str]:
+            return [t[::-1] for t in texts]
+
+    cache = TranslationCache(tmp_path / "cache.sqlite")
+    words = texts(300) * 2  # duplicates are translated once
+    assert translate_with_ray(Reverse(), words, workers=2, cache=cache) == [t[::-1] for t in words]
+    assert len(cache) == 300
 
 
 def test_a_format_it_does_not_read_is_named(tiny_run, tmp_path):

@@ -10,7 +10,6 @@ Without ``address`` (and ``RAY_ADDRESS``) the job starts a one-machine cluster a
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from pydantic import BaseModel
 
 from xlt.errors import ConfigError
 from xlt.extras import require
+from xlt.ray_cluster import ray_cluster
 
 #: the output column with each row's position in the input (0-based)
 POSITION = "input_position"
@@ -57,21 +57,13 @@ def predict_with_ray(model: str | Path, input: str | Path, output: str | Path, *
     fmt = format_of(source, input_format).name
     if fmt not in READERS:
         raise ConfigError(f"--engine ray reads {' or '.join(READERS)} (a file or a folder of shards), not {fmt}")
-    started = not ray.is_initialized()
-    if started:  # a real cluster from address or RAY_ADDRESS, else one on this machine
-        joining = address or os.environ.get("RAY_ADDRESS")
-        ray.init(address=joining, num_cpus=None if joining else workers * threads_per_worker + 1,
-                 log_to_driver=False)
-    try:
+    with ray_cluster(address, local_cpus=workers * threads_per_worker + 1):  # +1: reads and writes
         start = time.perf_counter()
         rows = _run(ray, source, fmt, Path(output), predictor_class or Predictor, workers=workers,
                     num_gpus=gpus_per_worker, threads=threads_per_worker, rows_per_batch=rows_per_batch,
                     options={"path": str(model), "device": device, "dtype": dtype, "batch_size": batch_size,
                              "threads": threads_per_worker, "language": language})
         return RayJob(rows=rows, output=Path(output), workers=workers, seconds=time.perf_counter() - start)
-    finally:
-        if started:
-            ray.shutdown()
 
 
 def _run(ray: Any, source: Path, fmt: str, output: Path, predictor_class: type, *, workers: int, num_gpus: float,
@@ -82,7 +74,7 @@ def _run(ray: Any, source: Path, fmt: str, output: Path, predictor_class: type, 
     reader = getattr(ray.data, READERS[fmt])
     data = reader(str(source), **({"lines": True} if fmt == "jsonl" else {}))
     rows = data.count()
-    positions = ray.data.range(rows).rename_columns({"id": POSITION})
+    positions = ray.data.range(rows).rename_columns({"id": POSITION})  # zip pairs rows by order, kept above
     predicted = data.zip(positions).map_batches(
         predictor_class, fn_constructor_kwargs=options, concurrency=workers, batch_size=rows_per_batch,
         batch_format="pandas", num_cpus=threads, num_gpus=num_gpus or None)
