@@ -99,6 +99,7 @@ def main() -> None:
     parser.add_argument("--texts", type=int, default=20000)
     parser.add_argument("--threads", type=int, default=2, help="torch threads of the local engine")
     parser.add_argument("--workers", type=int, default=2, help="Ray actors (1 thread each)")
+    parser.add_argument("--rows-per-batch", type=int, default=256, help="rows Ray hands an actor at once")
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("XLT_DATA", "data")))
     parser.add_argument("--out", type=Path, default=HERE / "results" / "ray_predict.json")
     args = parser.parse_args()
@@ -128,7 +129,8 @@ def main() -> None:
         try:
             job_start = time.time()
             job = predict_with_ray(args.model, source, Path(tmp) / "ray", workers=args.workers, device="cpu",
-                                   threads_per_worker=1, predictor_class=timed_predictor_class())
+                                   threads_per_worker=1, rows_per_batch=args.rows_per_batch,
+                                   predictor_class=timed_predictor_class())
         finally:
             ray.shutdown()
         out = pd.concat([pd.read_parquet(p) for p in sorted((Path(tmp) / "ray").glob("part-*.parquet"))])
