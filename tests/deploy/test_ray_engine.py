@@ -17,7 +17,7 @@ from xlt.deploy.batch.ray_engine import POSITION, predict_with_ray  # noqa: E402
 from xlt.deploy.predictor import Predictor  # noqa: E402
 
 WORDS = ["red", "green", "blue", "chair", "table", "lamp", "rot", "grün", "Tisch", "rouge", "chaise"]
-ROWS = 2400
+ROWS = 2000
 
 
 def texts(n: int) -> list[str]:
@@ -99,6 +99,23 @@ def test_translation_on_ray_in_order_once_per_text_and_cached(cluster, tmp_path)
     words = texts(300) * 2  # duplicates are translated once
     assert translate_with_ray(Reverse(), words, workers=2, cache=cache) == [t[::-1] for t in words]
     assert len(cache) == 300
+
+
+def test_the_cli_engine_ray(cluster, tiny_run, tmp_path):
+    from typer.testing import CliRunner
+
+    from xlt.cli.main import app
+
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts(100)))
+    runner = CliRunner()
+    result = runner.invoke(app, ["predict", str(tiny_run), "-i", str(source), "-o", str(tmp_path / "out"),
+                                 "--engine", "ray", "--workers", "1", "--device", "cpu"])
+    assert result.exit_code == 0, result.output
+    assert "100 predictions by 1 Ray workers" in result.output
+    assert read_shards(tmp_path / "out")[POSITION].tolist() == list(range(100))
+    result = runner.invoke(app, ["predict", str(tiny_run), "--engine", "ray"], input="red chair\n")
+    assert result.exit_code == 2 and "--engine ray needs --input and --output files" in result.output
 
 
 def test_a_format_it_does_not_read_is_named(tiny_run, tmp_path):
