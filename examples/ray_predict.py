@@ -22,12 +22,14 @@ def main() -> None:
     parser.add_argument("output", help="a folder for the Parquet shards of predictions")
     parser.add_argument("--workers", type=int, default=2, help="actors, each with its own model copy")
     parser.add_argument("--threads", type=int, default=1, help="torch threads per actor")
+    parser.add_argument("--device", default="cpu", help="cpu, or cuda (each actor then takes one GPU)")
     args = parser.parse_args()
 
     ray.init(num_cpus=args.workers * args.threads + 1)  # one CPU more than the actors take: for reads and writes
+    options = {"path": args.model, "device": args.device, "threads": args.threads}
     (ray.data.read_parquet(args.input)
-     .map_batches(xlt.Predictor, fn_constructor_kwargs={"path": args.model, "device": "cpu", "threads": args.threads},
-                  concurrency=args.workers, num_cpus=args.threads, batch_format="pandas")
+     .map_batches(xlt.Predictor, fn_constructor_kwargs=options, concurrency=args.workers, num_cpus=args.threads,
+                  num_gpus=1 if args.device.startswith("cuda") else None, batch_format="pandas")
      .write_parquet(args.output))
     ray.shutdown()
 

@@ -114,6 +114,9 @@ def test_the_cli_engine_ray(cluster, tiny_run, tmp_path):
     assert result.exit_code == 0, result.output
     assert "100 predictions by 1 Ray workers" in result.output
     assert read_shards(tmp_path / "out")[POSITION].tolist() == list(range(100))
+    again = runner.invoke(app, ["predict", str(tiny_run), "-i", str(source), "-o", str(tmp_path / "out"),
+                                "--engine", "ray"])
+    assert again.exit_code == 2 and "exists; --overwrite to replace it" in again.output
     result = runner.invoke(app, ["predict", str(tiny_run), "--engine", "ray"], input="red chair\n")
     assert result.exit_code == 2 and "--engine ray needs --input and --output files" in result.output
 

@@ -75,7 +75,8 @@ def predict(
     if engine == "ray":
         return _predict_with_ray(model, input_file, output_file, input_format, address=address, workers=workers,
                                  gpus_per_worker=gpus_per_worker, threads_per_worker=threads or 1,
-                                 batch_size=batch_size, device=device, dtype=dtype, language=language)
+                                 batch_size=batch_size, device=device, dtype=dtype, language=language,
+                                 overwrite=overwrite)
     from xlt.deploy.predictor import Predictor
 
     predictor = Predictor(model, device=device, dtype=dtype, batch_size=batch_size, threads=threads, language=language)

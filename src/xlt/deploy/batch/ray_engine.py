@@ -38,12 +38,13 @@ def predict_with_ray(model: str | Path, input: str | Path, output: str | Path, *
                      workers: int = 2, gpus_per_worker: float = 0, threads_per_worker: int = 1,
                      batch_size: int | None = None, device: str = "auto", dtype: str = "auto",
                      input_format: str | None = None, language: str | None = None, rows_per_batch: int = 256,
-                     predictor_class: type | None = None) -> RayJob:
+                     overwrite: bool = False, predictor_class: type | None = None) -> RayJob:
     """Predict every row of ``input`` with ``workers`` actors and write Parquet shards to the ``output`` folder.
 
     ``threads_per_worker``: torch threads (and Ray CPUs) per actor; ``gpus_per_worker``: Ray GPUs per actor.
     ``batch_size``: inputs per forward pass; ``rows_per_batch``: rows Ray hands an actor at once (the work a
-    killed actor redoes). ``predictor_class``: a :class:`Predictor` subclass to run instead.
+    killed actor redoes). ``overwrite``: replace an existing ``output`` (else that is an error).
+    ``predictor_class``: a :class:`Predictor` subclass to run instead.
     """
     require("distributed", "ray")
     import ray
@@ -54,6 +55,8 @@ def predict_with_ray(model: str | Path, input: str | Path, output: str | Path, *
     source = Path(input)
     if not source.exists():
         raise ConfigError(f"{source}: file not found")
+    if Path(output).exists() and not overwrite:
+        raise ConfigError(f"{output} exists; --overwrite to replace it")
     fmt = format_of(source, input_format).name
     if fmt not in READERS:
         raise ConfigError(f"--engine ray reads {' or '.join(READERS)} (a file or a folder of shards), not {fmt}")
