@@ -1,8 +1,9 @@
 """Optional parts of xlt and the packages they need: a missing one is named with the command that installs it.
 
 ``pip install xlt`` gives training, evaluation, prediction and the Python API; serving, ONNX export,
-tuning and experiment tracking are extras (``pip install 'xlt[serve]'``, ``[export]``, ``[tune]``,
-``[track]``, or ``[all]``), so xlt fits into an environment that already has its own torch and stack.
+tuning, experiment tracking and prediction on a Ray cluster are extras (``pip install 'xlt[serve]'``,
+``[export]``, ``[tune]``, ``[track]``, ``[distributed]``, or ``[all]``), so xlt fits into an environment
+that already has its own torch and stack.
 
 >>> require("core", "json")
 >>> require("serve", "no_such_module_xyz")
@@ -23,6 +24,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "export": ("onnx", "onnxruntime"),
     "tune": ("optuna", "sqlalchemy"),
     "track": ("tensorboard", "mlflow"),
+    "distributed": ("ray",),
 }
 
 

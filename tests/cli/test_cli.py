@@ -172,6 +172,8 @@ def test_predict_non_utf8_input_names_the_file_and_line(tmp_path, tiny_model, no
     (["serve", "{model}"], "serve", "fastapi"),
     (["tune", "{config}"], "tune", "optuna"),
     (["export", "{model}", "--format", "onnx"], "export", "onnxruntime"),
+    (["predict", "{model}", "-i", "{config}", "-o", "out", "--engine", "ray"], "distributed", "ray"),
+    (["translate", "{config}", "-t", "apertium:eng-spa", "-o", "out", "--engine", "ray"], "distributed", "ray"),
 ])
 def test_a_command_without_its_extra_names_the_pip_install(args, extra, module, tiny_model, tmp_path, monkeypatch):
     """The core install has no serving, export or tuning packages: the command says which extra to install."""

@@ -19,6 +19,8 @@ from xlt.cli import pretrain as pretrain_cli
 from xlt.cli import tune as tune_cli
 from xlt.cli.common import SET_HELP, console, friendly_errors, setup_logging
 from xlt.device import DEVICE_HELP, DTYPE_HELP
+from xlt.errors import ConfigError
+from xlt.extras import require
 
 app = typer.Typer(
     help="xlt: train a task in one language, use it in many (cross-lingual transfer).",
@@ -111,13 +113,24 @@ def translate_file(
     output: Path = typer.Option(..., "--output", "-o", help="where the translations go (one per line)"),
     device: str = typer.Option("auto", "--device", help=f"where an hf: model translates: {DEVICE_HELP}; "
                                "apertium ignores it"),
+    engine: str = typer.Option("local", "--engine", help="'local' (this process) or 'ray' (an actor pool on a Ray "
+                               "cluster, one model copy per actor; pip install 'xlt[distributed]')"),
+    address: str = typer.Option(None, "--address", help="--engine ray: the cluster to join (default: "
+                                "$RAY_ADDRESS, else a cluster on this machine)"),
+    workers: int = typer.Option(2, "--workers", min=1, help="--engine ray: actors"),
+    gpus_per_worker: float = typer.Option(0, "--gpus-per-worker", min=0, help="--engine ray: GPUs per actor"),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Translate a file line by line (cached in $XLT_HOME/translations.sqlite: a rerun translates nothing twice)."""
     from xlt.translate.files import translate_file as run
 
+    if engine not in ("local", "ray"):
+        raise ConfigError(f"--engine must be 'local' or 'ray', not {engine!r}")
+    if engine == "ray":
+        require("distributed", "ray")
     setup_logging(verbose)
-    run(input_file, translator, output, device=device)
+    ray = {"address": address, "workers": workers, "gpus_per_worker": gpus_per_worker} if engine == "ray" else None
+    run(input_file, translator, output, device=device, ray=ray)
 
 
 @app.command()

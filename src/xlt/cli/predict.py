@@ -22,7 +22,8 @@ Examples:\n\n
   xlt predict runs/demo-emoji-groups --text "I love it" --text "ça m'énerve"\n\n
   xlt predict runs/demo-emoji-groups -i tickets.jsonl -o labelled.jsonl --device cuda --batch-size 128\n\n
   xlt predict runs/ner -i sentences.txt -o tags.parquet --resume    (after a kill: continues where it stopped)\n\n
-  xlt predict runs/qa -i questions.csv -o answers.csv --on-error skip   (bad rows to answers.csv.rejects.jsonl)
+  xlt predict runs/qa -i questions.csv -o answers.csv --on-error skip   (bad rows to answers.csv.rejects.jsonl)\n\n
+  xlt predict runs/demo-emoji-groups -i shards/ -o out/ --engine ray --workers 8   (Parquet/JSONL on a Ray cluster)
 """
 
 
@@ -54,14 +55,28 @@ def predict(
                                  "with --server: else detected)"),
     server: str = typer.Option(None, "--server", "-s", help="URL of an xlt serve instance instead of a model"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="a progress bar on stderr"),
+    engine: str = typer.Option("local", "--engine", help="'local' (this process, streaming, resumable) or 'ray' "
+                               "(an actor pool on a Ray cluster; Parquet or JSONL in, a folder of Parquet shards "
+                               "out; pip install 'xlt[distributed]')"),
+    address: str = typer.Option(None, "--address", help="--engine ray: the cluster to join (default: "
+                                "$RAY_ADDRESS, else a cluster on this machine)"),
+    workers: int = typer.Option(2, "--workers", min=1, help="--engine ray: actors, each with its model copy"),
+    gpus_per_worker: float = typer.Option(0, "--gpus-per-worker", min=0, help="--engine ray: GPUs per actor"),
 ) -> None:
     """Predict with a model: JSON lines (or the --output file's format) of each input with its prediction."""
     if (model is None) == (server is None):
         raise ConfigError("give either a model (folder or hub id) or --server URL")
     if on_error not in ("stop", "skip"):
         raise ConfigError(f"--on-error must be 'stop' or 'skip', not {on_error!r}")
+    if engine not in ("local", "ray"):
+        raise ConfigError(f"--engine must be 'local' or 'ray', not {engine!r}")
     if server:
         return _ask_server(server, text, input_file, input_format, language, batch_size or 64)
+    if engine == "ray":
+        return _predict_with_ray(model, input_file, output_file, input_format, address=address, workers=workers,
+                                 gpus_per_worker=gpus_per_worker, threads_per_worker=threads or 1,
+                                 batch_size=batch_size, device=device, dtype=dtype, language=language,
+                                 overwrite=overwrite)
     from xlt.deploy.predictor import Predictor
 
     predictor = Predictor(model, device=device, dtype=dtype, batch_size=batch_size, threads=threads, language=language)
@@ -77,6 +92,18 @@ def predict(
     if output_file is not None and str(output_file) != "-":
         rejected = f", {state.rejected} rejected" if state.rejected else ""
         console.print(f"{state.predicted} predictions{rejected} -> {output_file}")
+
+
+def _predict_with_ray(model: Path, input_file: Path | None, output_file: Path | None, input_format: str | None,
+                      **options) -> None:
+    """``--engine ray``: the job on a Ray cluster (files only: no stdin, stdout or --text)."""
+    require("distributed", "ray")
+    if input_file is None or output_file is None or "-" in (str(input_file), str(output_file)):
+        raise ConfigError("--engine ray needs --input and --output files (a folder of Parquet shards is written)")
+    from xlt.deploy.batch.ray_engine import predict_with_ray
+
+    job = predict_with_ray(model, input_file, output_file, input_format=input_format, **options)
+    console.print(f"{job.rows} predictions by {job.workers} Ray workers in {job.seconds:.1f} s -> {job.output}")
 
 
 def _ask_server(server: str, text: list[str] | None, input_file: Path | None, input_format: str | None,
