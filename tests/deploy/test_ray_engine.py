@@ -125,3 +125,16 @@ def test_a_format_it_does_not_read_is_named(tiny_run, tmp_path):
     (tmp_path / "t.txt").write_text("red chair\n")
     with pytest.raises(xlt.errors.ConfigError, match="reads parquet or jsonl"):
         predict_with_ray(tiny_run, tmp_path / "t.txt", tmp_path / "out")
+
+
+def test_evaluate_on_ray_scores_what_the_local_engine_scores(cluster, tiny_run, toy_jsonl, tmp_path):
+    """Each language predicted by a Ray worker; scores, intervals and predictions identical to one process."""
+    from xlt.finetune.evaluate_saved import evaluate_saved
+
+    data = {"format": "jsonl", "path": str(toy_jsonl / "{lang}.jsonl"), "languages": ["en", "de", "fr"]}
+    local = evaluate_saved(tiny_run, data, output=tmp_path / "local", device="cpu")
+    remote = evaluate_saved(tiny_run, data, output=tmp_path / "ray", device="cpu", ray={"workers": 2})
+    assert remote["systems"] == local["systems"]
+    for lang in ("en", "de", "fr"):
+        assert (tmp_path / "ray" / "predictions" / f"{lang}.jsonl").read_text() == \
+            (tmp_path / "local" / "predictions" / f"{lang}.jsonl").read_text()

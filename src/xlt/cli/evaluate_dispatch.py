@@ -17,7 +17,7 @@ def evaluate_command(run_or_model: str | None, data: str | None, *, languages: l
                      speed: bool = False, hypotheses: list[Path] | None = None, references: Path | None = None,
                      target_lang: str | None = None, source: Path | None = None,
                      label_map: list[str] | None = None, device: str = "auto",
-                     dtype: str = "auto") -> None:
+                     dtype: str = "auto", ray: dict | None = None) -> None:
     """Run the evaluation ``xlt evaluate`` asked for; options of the other kind are a :class:`ConfigError`."""
     if task is not None and task not in TASKS:
         raise ConfigError(f"--task {task!r}: xlt evaluate takes --task retrieval, --task translation, or no --task "
@@ -31,6 +31,8 @@ def evaluate_command(run_or_model: str | None, data: str | None, *, languages: l
         return
     if run_or_model is None or data is None:
         raise ConfigError("xlt evaluate needs a run or model folder and --data (or --task translation --hypotheses)")
+    if ray is not None and task is not None:
+        raise ConfigError("--engine ray evaluates a saved task model; --task retrieval and translation run here")
     if task == "retrieval":
         if baselines:
             raise ConfigError("--baselines has no meaning for --task retrieval")
@@ -56,4 +58,4 @@ def evaluate_command(run_or_model: str | None, data: str | None, *, languages: l
     from xlt.finetune.evaluate_saved import evaluate_saved
 
     evaluate_saved(run_or_model, data, languages=languages, baselines=baselines, output=output, speed=speed,
-                   label_map=mapping or None, device=device, dtype=dtype)
+                   label_map=mapping or None, device=device, dtype=dtype, ray=ray)

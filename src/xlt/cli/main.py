@@ -86,6 +86,12 @@ def evaluate(
     dtype: str = typer.Option("auto", "--dtype", help=DTYPE_HELP),
     label_map: list[str] = typer.Option(None, "--label-map", help="GOLD=MODEL_LABEL: the data's label GOLD is the "
                                         "model's MODEL_LABEL (a stock model with other label names; repeatable)"),
+    engine: str = typer.Option("local", "--engine", help="'local' (this process) or 'ray' (each language on a "
+                               "Ray worker; scores and report here; needs xlt[distributed])"),
+    address: str = typer.Option(None, "--address", help="--engine ray: the cluster to join (default: "
+                                "$RAY_ADDRESS, else one started on this machine)"),
+    workers: int = typer.Option(2, "--workers", min=1, help="--engine ray: languages predicted at once"),
+    gpus_per_worker: float = typer.Option(0, "--gpus-per-worker", min=0, help="--engine ray: GPUs per worker"),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Score a trained model on every language of --data in one pass: metrics JSON and report.
@@ -102,7 +108,17 @@ def evaluate(
     evaluate_command(run_or_model, data, languages=languages or None, baselines=baselines, output=output,
                      task=task, prefix=prefix, limit=limit, speed=speed, hypotheses=hypotheses,
                      references=references, target_lang=target_lang, source=source, label_map=label_map,
-                     device=device, dtype=dtype)
+                     device=device, dtype=dtype, ray=_ray_options(engine, address, workers, gpus_per_worker))
+
+
+def _ray_options(engine: str, address: str | None, workers: int, gpus_per_worker: float) -> dict | None:
+    """``--engine ray``'s settings, or None for the local engine; a missing Ray says what to install."""
+    if engine not in ("local", "ray"):
+        raise ConfigError(f"--engine must be 'local' or 'ray', not {engine!r}")
+    if engine == "local":
+        return None
+    require("distributed", "ray")
+    return {"address": address, "workers": workers, "gpus_per_worker": gpus_per_worker}
 
 
 @app.command("translate")

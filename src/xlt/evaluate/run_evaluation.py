@@ -43,11 +43,14 @@ def evaluate_languages(model, tokenizer, spec, task, test: Dataset, source_langu
                        run: RunFolder, *, baselines: dict[str, Any] | None = None, run_info: RunInfo,
                        settings=None, seed: int = 0, show: bool = True,
                        extra_systems: dict[str, dict[str, list]] | None = None,
-                       before_language: Callable[[str], None] | None = None) -> dict:
+                       before_language: Callable[[str], None] | None = None,
+                       predict_languages: Callable[[dict[str, Dataset]], dict[str, list]] | None = None) -> dict:
     """Predict every language of ``test`` with ``model`` and the fitted baselines; write results and report.
 
     ``extra_systems`` (system -> language -> predictions in test order, e.g. translate-test) are scored too.
     ``before_language(lang)`` runs before each language is predicted (MAD-X swaps its language adapter).
+    ``predict_languages({lang: rows})`` computes the model's predictions of every language at once elsewhere
+    (``xlt evaluate --engine ray``) instead of with ``model`` here.
     """
     systems = baselines or {}
     extra = extra_systems or {}
@@ -57,13 +60,17 @@ def evaluate_languages(model, tokenizer, spec, task, test: Dataset, source_langu
     for i, lang in enumerate(test["lang"]):
         rows_of[lang].append(i)
     by_lang = {lang: test.select(rows) for lang, rows in rows_of.items()}
+    elsewhere = predict_languages(by_lang) if predict_languages is not None else {}
     predictions: dict[str, dict[str, tuple[list[str], list[str]]]] = {MAIN_SYSTEM: {}}
     predictions.update({name: {} for name in [*systems, *extra]})
     for lang, ds in by_lang.items():
         gold = task.gold(ds)
-        if before_language is not None:
-            before_language(lang)
-        predicted = task.predict(model, tokenizer, spec, ds)
+        if lang in elsewhere:
+            predicted = elsewhere[lang]
+        else:
+            if before_language is not None:
+                before_language(lang)
+            predicted = task.predict(model, tokenizer, spec, ds)
         predictions[MAIN_SYSTEM][lang] = (gold, predicted)
         inputs = task.baseline_inputs(ds)
         for name, baseline in systems.items():

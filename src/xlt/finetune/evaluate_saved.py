@@ -13,6 +13,7 @@ from xlt.evaluate.run_evaluation import evaluate_languages, fit_baselines
 from xlt.evaluate.speed import speed_report
 from xlt.finetune.config import TrainConfig
 from xlt.finetune.load import load_saved
+from xlt.finetune.ray_evaluate import RayEvaluation
 from xlt.finetune.tasks import get_task
 from xlt.io import write_json
 from xlt.model.loader import load_encoder, load_tokenizer
@@ -22,7 +23,7 @@ from xlt.run_folder import RunFolder, RunInfo
 def evaluate_saved(run_or_model: str | Path, data: str | DataSpec | None, *, languages: list[str] | None = None,
                    baselines: bool = False, output: str | Path | None = None, seed: int = 0,
                    test=None, speed: bool = False, label_map: dict[str, str] | None = None,
-                   device: str = "auto", dtype: str = "auto") -> dict:
+                   device: str = "auto", dtype: str = "auto", ray: RayEvaluation | dict | None = None) -> dict:
     """Evaluate ``run_or_model`` on ``data``; write metrics, predictions and report to ``output``.
 
     ``output`` defaults to ``<run>/eval-<data name>`` for a run and ``<model>-eval`` for a model.
@@ -32,6 +33,8 @@ def evaluate_saved(run_or_model: str | Path, data: str | DataSpec | None, *, lan
     id of a task's model class that xlt did not train; ``label_map`` (gold label -> the model's label) renames
     the data's labels where the two name them differently. ``device``: where the model runs (``auto``: a GPU where
     there is one); ``dtype``: its precision (``auto``: bfloat16 on a CUDA GPU that has it, else float32).
+    ``ray``: predict the languages on a Ray cluster (:class:`~xlt.finetune.ray_evaluate.RayEvaluation`);
+    scores, intervals and the report are computed here either way.
     """
     run = RunFolder.find(run_or_model)
     model_dir = run.model if run else Path(run_or_model)
@@ -68,9 +71,14 @@ def evaluate_saved(run_or_model: str | Path, data: str | DataSpec | None, *, lan
                        task=task.name, model=str(model_dir), **_recorded(saved.spec),
                        source_languages=saved.source_languages, zero_shot=True,
                        zero_shot_note="Evaluation of a saved model.")
+    elsewhere = None
+    if ray is not None:
+        from xlt.finetune.ray_evaluate import ray_language_predictor
+
+        elsewhere = ray_language_predictor(model_dir, RayEvaluation.model_validate(ray), device=device, dtype=dtype)
     results = evaluate_languages(saved.model, saved.tokenizer, saved.spec, task, test, saved.source_languages,
                                  RunFolder(target), baselines=fitted, run_info=run_info, seed=seed,
-                                 before_language=saved.activate_language)
+                                 before_language=saved.activate_language, predict_languages=elsewhere)
     if speed:
 
         if not task.deployable:
