@@ -4,11 +4,12 @@ Texts: every Tatoeba sentence under ``$XLT_DATA/tatoeba`` (short multilingual te
 shuffled with a fixed seed and repeated to N rows of JSONL (``id``, ``text``). Model: the demo run's saved model
 (``make demo``). Each measurement is one ``xlt predict`` process; peak RSS is that child's ``ru_maxrss``.
 
-1. streaming ``xlt predict -i texts.jsonl -o out.jsonl`` on ``--small`` and ``--large`` texts: peak RSS, texts/s;
-2. the previous release's ``xlt predict`` (``--previous``: a git commit, checked out to a temporary worktree),
-   which read all of its input before predicting, on the small texts: texts/s, and identical labels;
-3. ``--resume`` killed with SIGKILL half-way through the large texts, then the same command again: every id
-   exactly once, and the time lost against the uninterrupted run of step 1.
+1. the previous release's ``xlt predict`` (``--previous``: a git commit, checked out to a temporary worktree),
+   which read all of its input before predicting, and streaming ``xlt predict -i texts.jsonl -o out.jsonl``, on
+   the ``--small`` texts: texts/s, peak RSS, identical labels;
+2. ``--resume`` on the ``--large`` texts, killed with SIGKILL half-way (mid-chunk), then the same command again:
+   the peak RSS of both processes, every id exactly once and in order, and the work lost (from the last
+   committed chunk to the kill) against one chunk's time.
 
     make demo && .venv/bin/python bench/predict_scale.py [--small 20000 --large 200000 --previous a9b7ebe]
 """
@@ -66,7 +67,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=Path("runs/demo-emoji-groups/model"))
     parser.add_argument("--small", type=int, default=20_000)
     parser.add_argument("--large", type=int, default=200_000)
-    parser.add_argument("--chunk-size", type=int, default=2048)
+    parser.add_argument("--chunk-size", type=int, default=8192)
     parser.add_argument("--previous", default="a9b7ebe", help="git commit of the previous (in-memory) release")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "predict_scale.json")
     args = parser.parse_args()
@@ -80,40 +81,43 @@ def main() -> None:
     for n, path in inputs.items():
         build_texts(n, path, data)
 
-    # 1. the previous release, in memory (plain text in: it read only --input lines), then streaming small, large
+    # 1. the previous release, in memory (plain text in: it read only --input lines), then streaming; two rounds
+    #    alternating, because one shared CPU's speed drifts by several per cent over minutes
     prev = work / "previous"
     subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(prev), args.previous], check=True)
+    small_txt = work / "texts-small.txt"
+    small_txt.write_text("".join(json.loads(line)["text"] + "\n" for line in
+                                 inputs[args.small].read_text("utf-8").splitlines()), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(prev / "src")}
+    out = work / f"out-{args.small}.jsonl"
+    rounds: dict[str, list[dict]] = {"previous": [], "streaming": []}
     try:
-        small_txt = work / "texts-small.txt"
-        small_txt.write_text("".join(json.loads(line)["text"] + "\n" for line in
-                                     inputs[args.small].read_text("utf-8").splitlines()), encoding="utf-8")
-        env = {**os.environ, "PYTHONPATH": str(prev / "src")}
-        with (work / "previous.jsonl").open("w") as out:
-            old = run([sys.executable, "-m", "xlt.cli.main", "predict", str(args.model), "--input", str(small_txt),
-                       "--device", "cpu"], env=env, stdout=out)
+        for _ in range(2):
+            with (work / "previous.jsonl").open("w") as stdout:
+                rounds["previous"].append(run([sys.executable, "-m", "xlt.cli.main", "predict", str(args.model),
+                                               "--input", str(small_txt), "--device", "cpu"], env=env, stdout=stdout))
+            rounds["streaming"].append(run(xlt(str(args.model), "-i", str(inputs[args.small]), "-o", str(out),
+                                               "--overwrite", "--chunk-size", str(args.chunk_size))))
+            print(f"round: previous {args.small / rounds['previous'][-1]['seconds']:.1f} texts/s, streaming "
+                  f"{args.small / rounds['streaming'][-1]['seconds']:.1f} texts/s", flush=True)
     finally:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(prev)], check=False)
-    old["texts_per_second"] = args.small / old["seconds"]
+    old, small = ({"seconds": sum(r["seconds"] for r in runs) / len(runs),
+                   "peak_rss_mb": max(r["peak_rss_mb"] for r in runs), "rounds": runs}
+                  for runs in (rounds["previous"], rounds["streaming"]))
+    for row in (old, small):
+        row["texts_per_second"] = args.small / row["seconds"]
     results["previous_in_memory"] = {"texts": args.small, "commit": args.previous, **old}
-    print(f"previous release, in memory, {args.small} texts: {old['texts_per_second']:.1f} texts/s, "
-          f"peak {old['peak_rss_mb']:.0f} MB", flush=True)
-
-    for n in (args.small, args.large):
-        out = work / f"out-{n}.jsonl"
-        row = run(xlt(str(args.model), "-i", str(inputs[n]), "-o", str(out), "--chunk-size", str(args.chunk_size)))
-        row["texts_per_second"] = n / row["seconds"]
-        results[f"streaming_{n}"] = {"texts": n, **row}
-        print(f"streaming, {n} texts: {row['texts_per_second']:.1f} texts/s, peak {row['peak_rss_mb']:.0f} MB",
-              flush=True)
+    results[f"streaming_{args.small}"] = {"texts": args.small, **small}
+    print(f"{args.small} texts: previous release in memory {old['texts_per_second']:.1f} texts/s (peak "
+          f"{old['peak_rss_mb']:.0f} MB), streaming {small['texts_per_second']:.1f} texts/s (peak "
+          f"{small['peak_rss_mb']:.0f} MB)", flush=True)
     previous = [json.loads(line)["label"] for line in (work / "previous.jsonl").read_text("utf-8").splitlines()]
-    streamed = list(labels(work / f"out-{args.small}.jsonl").values())
-    results["identical_to_previous"] = previous == streamed
-    small, large = results[f"streaming_{args.small}"], results[f"streaming_{args.large}"]
-    results["rss_large_over_small"] = large["peak_rss_mb"] / small["peak_rss_mb"]
+    results["identical_to_previous"] = previous == list(labels(out).values())
     results["streaming_over_previous_speed"] = small["texts_per_second"] / old["texts_per_second"]
 
-    # 3. kill -9 half-way, then resume
-    out = work / "killed.jsonl"
+    # 2. the large input with --resume: SIGKILL half-way (mid-chunk), then the same command finishes it
+    out = work / "large.jsonl"
     command = xlt(str(args.model), "-i", str(inputs[args.large]), "-o", str(out), "--resume",
                   "--chunk-size", str(args.chunk_size))
     progress = out.with_name(out.name + ".progress.json")
@@ -121,23 +125,30 @@ def main() -> None:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while process.poll() is None:
         if progress.exists() and json.loads(progress.read_text())["rows_done"] >= args.large // 2:
-            time.sleep(large["seconds"] * args.chunk_size / args.large / 2)  # mid-chunk: the worst case
+            chunk_seconds = args.chunk_size / small["texts_per_second"]
+            time.sleep(chunk_seconds / 2)  # mid-chunk: half a chunk of work is in flight
             os.kill(process.pid, signal.SIGKILL)
+            killed_at = time.time()
             break
         time.sleep(0.2)
-    process.wait()
-    first = time.perf_counter() - start
-    done_at_kill = json.loads(progress.read_text())["rows_done"]
-    second = run(command)["seconds"]
+    _, status, usage = os.wait4(process.pid, 0)
+    first = {"seconds": time.perf_counter() - start, "peak_rss_mb": usage.ru_maxrss / 1024}
+    record = json.loads(progress.read_text())
+    lost = killed_at - progress.stat().st_mtime  # work since the last committed chunk: redone after the restart
+    second = run(command)
     ids = [row["id"] for row in map(json.loads, out.read_text("utf-8").splitlines())]
-    once = ids == [f"t{i}" for i in range(args.large)]
-    results["kill_resume"] = {"rows_done_at_kill": done_at_kill, "killed_run_seconds": first,
-                              "resumed_run_seconds": second, "every_row_once_in_order": once,
-                              "seconds_lost": first + second - large["seconds"],
-                              "one_chunk_seconds": large["seconds"] * args.chunk_size / args.large}
-    print(f"kill -9 at {done_at_kill} rows, resumed: every row once in order: {once}; lost "
-          f"{results['kill_resume']['seconds_lost']:.1f} s (one chunk: "
-          f"{results['kill_resume']['one_chunk_seconds']:.1f} s; includes one more model start)", flush=True)
+    rows_large = args.large - record["rows_done"]
+    results["large"] = {"texts": args.large, "killed_after_rows": record["rows_done"], "killed": first,
+                        "resumed": {**second, "rows": rows_large, "texts_per_second": rows_large / second["seconds"]},
+                        "every_row_once_in_order": ids == [f"t{i}" for i in range(args.large)],
+                        "work_lost_seconds": lost, "one_chunk_seconds": chunk_seconds}
+    large_peak = max(first["peak_rss_mb"], second["peak_rss_mb"])
+    results["rss_large_over_small"] = large_peak / small["peak_rss_mb"]
+    print(f"{args.large} texts: killed after {record['rows_done']} committed rows "
+          f"(peak {first['peak_rss_mb']:.0f} MB), "
+          f"resumed {rows_large} rows at {rows_large / second['seconds']:.1f} texts/s (peak "
+          f"{second['peak_rss_mb']:.0f} MB); every row once in order: {results['large']['every_row_once_in_order']}; "
+          f"work lost {lost:.1f} s (one chunk {chunk_seconds:.1f} s) + one model start", flush=True)
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
@@ -145,7 +156,9 @@ def main() -> None:
           f"| {args.small:,} | previous release (in memory) | {old['texts_per_second']:.1f} | "
           f"{old['peak_rss_mb']:.0f} |\n"
           f"| {args.small:,} | streaming | {small['texts_per_second']:.1f} | {small['peak_rss_mb']:.0f} |\n"
-          f"| {args.large:,} | streaming | {large['texts_per_second']:.1f} | {large['peak_rss_mb']:.0f} |\n")
+          f"| {args.large:,} | streaming, killed half-way | | {first['peak_rss_mb']:.0f} |\n"
+          f"| {args.large:,} | streaming, resumed | {rows_large / second['seconds']:.1f} | "
+          f"{second['peak_rss_mb']:.0f} |\n")
     print(f"RSS {args.large:,} / {args.small:,}: {results['rss_large_over_small']:.3f}; streaming / previous speed: "
           f"{results['streaming_over_previous_speed']:.3f}; identical labels: {results['identical_to_previous']}")
     print(f"wrote {args.out}")

@@ -41,8 +41,8 @@ def predict(
     batch_size: int = typer.Option(None, "--batch-size", "--batch", min=1,
                                    help="inputs per forward pass (or per request with --server) [default: the "
                                         "task's, 64 for classification]"),
-    chunk_size: int = typer.Option(2048, "--chunk-size", min=1, help="rows read, predicted and committed at once: "
-                                   "memory and the work a kill can lose"),
+    chunk_size: int = typer.Option(8192, "--chunk-size", min=1, help="rows read, length-sorted, predicted and "
+                                   "committed at once: larger pads less, a kill loses at most one chunk"),
     device: str = typer.Option("auto", "--device", help=DEVICE_HELP),
     dtype: str = typer.Option("auto", "--dtype", help=DTYPE_HELP),
     threads: int = typer.Option(None, "--threads", min=1, help="torch CPU threads (default: torch's)"),

@@ -25,7 +25,7 @@ OnError = Literal["stop", "skip"]
 
 
 def predict_file(predictor, input_path: str | Path | None, output_path: str | Path | None, *,
-                 input_format: str | None = None, output_format: str | None = None, chunk_size: int = 2048,
+                 input_format: str | None = None, output_format: str | None = None, chunk_size: int = 8192,
                  resume: bool = False, overwrite: bool = False, on_error: OnError = "stop",
                  rejects_path: str | Path | None = None, progress: bool = True) -> PredictProgress:
     """Predict every row of ``input_path`` (a file, a folder of shards, or ``None``/``-`` for stdin) into
