@@ -140,12 +140,8 @@ def translate_file(
     """Translate a file line by line (cached in $XLT_HOME/translations.sqlite: a rerun translates nothing twice)."""
     from xlt.translate.files import translate_file as run
 
-    if engine not in ("local", "ray"):
-        raise ConfigError(f"--engine must be 'local' or 'ray', not {engine!r}")
-    if engine == "ray":
-        require("distributed", "ray")
+    ray = _ray_options(engine, address, workers, gpus_per_worker)
     setup_logging(verbose)
-    ray = {"address": address, "workers": workers, "gpus_per_worker": gpus_per_worker} if engine == "ray" else None
     run(input_file, translator, output, device=device, ray=ray)
 
 
