@@ -157,3 +157,14 @@ def test_variants_take_a_dtype_only_where_they_can(exported):
         load_saved(exported["onnx"], "cpu", "bfloat16")
     dropped = load_saved(exported["torch-drop1"], "cpu", "bfloat16").model
     assert {p.dtype for p in dropped.parameters()} == {torch.bfloat16}
+
+
+def test_onnx_passes_at_once_run_on_one_one_thread_session(exported):
+    model = load_saved(exported["onnx"]).model
+    single = model.single_threaded()
+    assert single.threads == 1 and model.single_threaded() is single and single.single_threaded() is single
+    saved = load_saved(exported["onnx"])
+    texts = saved.spec.apply_prefix(TEXTS)
+    np.testing.assert_allclose(predict_logits(saved.model, saved.tokenizer, texts, batch_size=1, streams=3),
+                               predict_logits(saved.model, saved.tokenizer, texts, batch_size=1, streams=1),
+                               atol=1e-6)

@@ -32,6 +32,29 @@ def test_rows_in_input_order(make_classifier, tiny_tokenizer, batch_size: int) -
     np.testing.assert_allclose(logits, one_by_one(model, tiny_tokenizer, TEXTS), atol=1e-5, rtol=1e-5)
 
 
+@pytest.mark.parametrize("streams", [1, 2, 3])
+def test_concurrent_passes_give_the_same_logits_and_restore_threads(make_classifier, tiny_tokenizer,
+                                                                     streams: int) -> None:
+    model = make_classifier()
+    threads = torch.get_num_threads()
+    logits = predict_logits(model, tiny_tokenizer, TEXTS, batch_size=1, streams=streams)
+    assert torch.get_num_threads() == threads
+    np.testing.assert_allclose(logits, one_by_one(model, tiny_tokenizer, TEXTS), atol=1e-5, rtol=1e-5)
+
+
+def test_threads_restored_when_a_pass_fails(make_classifier, tiny_tokenizer) -> None:
+    model = make_classifier()
+    threads = torch.get_num_threads()
+
+    def broken(**batch):
+        raise RuntimeError("broken pass")
+
+    model.forward = broken
+    with pytest.raises(RuntimeError, match="broken pass"):
+        predict_logits(model, tiny_tokenizer, TEXTS, batch_size=1, streams=2)
+    assert torch.get_num_threads() == threads
+
+
 def test_pairs_and_truncation(make_classifier, tiny_tokenizer) -> None:
     model = make_classifier()
     pairs = list(reversed(TEXTS))

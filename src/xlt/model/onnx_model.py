@@ -42,10 +42,23 @@ class OnnxClassifier:
 
         self.path = Path(path)
         self.config = config
-        self.session = ort.InferenceSession(str(self.path), session_options(threads),
-                                            providers=providers or ["CPUExecutionProvider"],
-                                            disabled_optimizers=list(disabled_optimizers))
+        self.providers = providers or ["CPUExecutionProvider"]
+        self.disabled_optimizers = tuple(disabled_optimizers)
+        options = session_options(threads)
+        self.threads = options.intra_op_num_threads
+        self.session = ort.InferenceSession(str(self.path), options, providers=self.providers,
+                                            disabled_optimizers=list(self.disabled_optimizers))
         self.input_names = [i.name for i in self.session.get_inputs()]
+        self._single: OnnxClassifier | None = None
+
+    def single_threaded(self) -> OnnxClassifier:
+        """The same model on a one-thread session, for several passes at once (a second session, built once)."""
+        if self.threads == 1 or self.providers[0] != "CPUExecutionProvider":  # an accelerator runs them as they come
+            return self
+        if self._single is None:
+            self._single = OnnxClassifier(self.path, self.config, threads=1,
+                                          disabled_optimizers=self.disabled_optimizers, providers=self.providers)
+        return self._single
 
     def eval(self) -> OnnxClassifier:
         return self
