@@ -6,7 +6,7 @@ predictions by two paths, not the quality), evaluates each on one target languag
 questions with their contexts - through ``xlt predict``, and counts the rows that differ. QA answers are also
 checked against their character offsets.
 
-    .venv/bin/python bench/predict_tasks.py [--steps 60 --lang de]
+    .venv/bin/python bench/predict_tasks.py [--steps 60 --lang de] [--tasks tagging qa]
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--steps", type=int, default=60)
     parser.add_argument("--lang", default="de", help="the target language evaluated and predicted")
+    parser.add_argument("--tasks", nargs="+", choices=("tagging", "qa"), default=["tagging", "qa"])
     parser.add_argument("--out", type=Path, default=HERE / "results" / "predict_tasks.json")
     args = parser.parse_args()
     data = Path(os.environ.get("XLT_DATA", ROOT.parent / "shared" / "data"))
@@ -51,7 +52,17 @@ def main() -> None:
     common = ["--set", f"training.max_steps={args.steps}", "--set", "evaluation.baselines=[]",
               "--set", f"output_dir={work}"]
 
-    # tagging: NER on UNER English, PUD sentences of the target language
+    if "tagging" in args.tasks:
+        tagging(args, data, work, common, results)
+    if "qa" in args.tasks:
+        qa(args, data, work, common, results)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {args.out}")
+
+
+def tagging(args, data: Path, work: Path, common: list[str], results: dict) -> None:
+    """NER trained on UNER English, PUD sentences of the target language as word lists and as raw text."""
     start = time.perf_counter()
     pud = str(data / "uner" / f"{args.lang}_pud-ud-test.iob2")
     xlt("train", str(ROOT / "examples" / "ner_uner.yaml"), *common, "--set", "name=ner",
@@ -69,7 +80,10 @@ def main() -> None:
         print(f"tagging ({name} in): {len(evaluated)} PUD sentences, {differ} differ", flush=True)
     results["tagging_seconds"] = time.perf_counter() - start
 
-    # QA: TyDiQA-GoldP English training questions, XQuAD of the target language
+
+
+def qa(args, data: Path, work: Path, common: list[str], results: dict) -> None:
+    """QA trained on TyDiQA-GoldP English training questions, XQuAD questions of the target language."""
     start = time.perf_counter()
     xquad = str(data / "xquad" / f"xquad.{args.lang}.json")
     xlt("train", str(ROOT / "examples" / "qa_xquad.yaml"), *common, "--set", "name=qa",
@@ -89,9 +103,6 @@ def main() -> None:
     results["qa"] = {"questions": len(evaluated), "differ": differ, "offsets_wrong": offsets,
                      "seconds": time.perf_counter() - start}
     print(f"QA: {len(evaluated)} XQuAD questions, {differ} answers differ, {offsets} offsets wrong", flush=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

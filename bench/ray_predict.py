@@ -93,6 +93,26 @@ def timed_predictor_class():
     return TimedPredictor
 
 
+def margin(probabilities) -> float:
+    """The top probability minus the second."""
+    first, second = sorted(probabilities, reverse=True)[:2]
+    return first - second
+
+
+def check_same_predictions(local, ray_out, tolerance: float = 1e-4) -> None:
+    """Fail unless both engines give the same labels and scores to ``tolerance``.
+
+    Batches differ between the engines (chunk vs Ray block, 2 threads vs 1), so probabilities may differ in the
+    last float digits; a label may then differ only where the top two probabilities are within ``tolerance``.
+    """
+    gap = float((ray_out["score"] - local["score"]).abs().max())
+    near_tie = local["scores"].map(lambda scores: margin(scores.values()) < tolerance)
+    flipped = (ray_out["label"] != local["label"]) & ~near_tie
+    if gap > tolerance or flipped.any():
+        raise SystemExit(f"Ray's predictions differ from the local engine's: {int(flipped.sum())} labels, "
+                         f"largest score difference {gap:.2g}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=Path("runs/demo-emoji-groups"))
@@ -135,8 +155,9 @@ def main() -> None:
             ray.shutdown()
         out = pd.concat([pd.read_parquet(p) for p in sorted((Path(tmp) / "ray").glob("part-*.parquet"))])
 
-    if out[POSITION].tolist() != list(range(len(texts))) or out["label"].tolist() != local["label"].tolist():
-        raise SystemExit("Ray's predictions differ from the local engine's")
+    if out[POSITION].tolist() != list(range(len(texts))):
+        raise SystemExit("Ray's rows are not every input row once, in order")
+    check_same_predictions(local.reset_index(drop=True), out.reset_index(drop=True))
     firsts = out.dropna(subset=["actor_ready_at"]).groupby("actor_pid").first()
     actors = [ActorStart(pid=int(pid), load_to_first_batch_s=row.actor_load_s,
                          from_job_start_s=row.actor_ready_at - job_start) for pid, row in firsts.iterrows()]
