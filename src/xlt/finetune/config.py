@@ -155,6 +155,14 @@ class TrainConfig(YamlConfig):
         return self
 
     @model_validator(mode="after")
+    def _task_takes_the_training(self) -> TrainConfig:
+        try:
+            get_task(self.task, self.task_options).check_training(self.training)
+        except ConfigError as err:
+            raise ValueError(str(err)) from None
+        return self
+
+    @model_validator(mode="after")
     def _task_has_the_baselines(self) -> TrainConfig:
         known = TASKS[self.task].baselines
         unknown = [name for name in self.evaluation.baselines or [] if name not in known]

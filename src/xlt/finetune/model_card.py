@@ -209,6 +209,18 @@ def _loading(facts: _RunFacts, repo_id: str | None) -> str:
         parts += ["", f"The folder holds only the weights the `{strategy}` strategy trained (`trained.safetensors`) "
                   f"and `xlt_delta.json`; `xlt.load` rebuilds the model on `{facts.base_model}`. Plain "
                   "transformers cannot load it on its own."]
+        if (facts.folder.model / "adapter_config.json").is_file():
+            parts += ["", "The same weights are here in PEFT's format (`adapter_config.json`, "
+                      "`adapter_model.safetensors`, the head in `modules_to_save`); PEFT puts them on the base "
+                      "model with its task head, built as xlt builds it:", "", "```python", "import json",
+                      "from peft import PeftModel", "from xlt.finetune.tasks import get_task",
+                      "from xlt.model.card import ModelCard", "from xlt.model.loader import load_encoder",
+                      "from xlt.model.saved import spec_of", "",
+                      f'folder = "{where}"',
+                      'card, delta = ModelCard.read(folder), json.load(open(f"{folder}/xlt_delta.json"))',
+                      'encoder = load_encoder(spec_of(delta["base_model"], card))',
+                      'base = get_task(card.task, card.task_options).build_model(encoder, delta["labels"])',
+                      "model = PeftModel.from_pretrained(base, folder).eval()", "```"]
         return "\n".join(parts)
     auto = facts.task.auto_model_class if facts.task else "AutoModel"
     remote = facts.needs_remote_code()

@@ -12,7 +12,8 @@ every task's head), so PEFT loads it onto the same base model with its task head
     from xlt.model.saved import spec_of
     card, delta = ModelCard.read(folder), json.load(open(folder / "xlt_delta.json"))
     # classification: MeanPoolingForSequenceClassification(encoder.config, encoder) with its labels
-    base = get_task(card.task).build_model(load_encoder(spec_of(delta["base_model"], card)), delta["labels"])
+    encoder = load_encoder(spec_of(delta["base_model"], card))
+    base = get_task(card.task, card.task_options).build_model(encoder, delta["labels"])
     model = PeftModel.from_pretrained(base, folder).eval()
 
 :meth:`merge` (``xlt merge RUN OUT``, PEFT's ``merge_and_unload``) folds them into the weights and gives a

@@ -56,6 +56,10 @@ class Task:
     def build_model(self, encoder, labels: list[str], *, dropout: float | None = None):
         raise NotImplementedError
 
+    def check_training(self, training) -> None:
+        """Fail with a ConfigError where this task's options do not go with the ``training`` settings
+        (checked when the config is read)."""
+
     def load_model(self, path):
         """A saved model folder of this task, with plain transformers."""
         import transformers

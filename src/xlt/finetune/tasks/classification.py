@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from datasets import Dataset
 from pydantic import BaseModel
 
-from xlt.errors import DataError
+from xlt.errors import ConfigError, DataError
 from xlt.evaluate.baselines import FrozenEncoderBaseline, LexicalBaseline
 from xlt.finetune.frozen_features import FrozenFeatures
 from xlt.finetune.tasks.base import Task, shown
 from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
+from xlt.model.heads.stock_classifier import stock_classifier
 from xlt.model.predict import predict_logits
 from xlt.model.spec import ModelSpec
 
@@ -43,6 +45,19 @@ class ClassificationTask(Task):
     }
     deployable = True
     translatable = True
+
+    def __init__(self, head: Literal["mean-pool", "stock"] = "mean-pool") -> None:
+        """``head``: ``mean-pool`` classifies the encoder's own sentence vector (mean for e5, the first token
+        for LaBSE; :class:`MeanPoolingForSequenceClassification`, whose folder loads with remote code);
+        ``stock`` uses the architecture's own ``*ForSequenceClassification`` (:mod:`xlt.model.heads.stock_classifier`),
+        which every transformers host loads without remote code and which starts from random head weights."""
+        self.head = head
+
+    def check_training(self, training) -> None:
+        if self.head == "stock" and training.head_init == "probe":
+            raise ConfigError("task_options.head: stock pools through its architecture's own pooler, which a "
+                              "probe fitted on the encoder's sentence vectors does not fit: set "
+                              "training.head_init: random with it")
 
     def load_model(self, path):
         config = json.loads((Path(path) / "config.json").read_text("utf-8"))
@@ -111,6 +126,8 @@ class ClassificationTask(Task):
         config.problem_type = "single_label_classification"
         if dropout is not None:
             config.classifier_dropout = dropout
+        if self.head == "stock":
+            return stock_classifier(encoder, config)
         return MeanPoolingForSequenceClassification(config, encoder=encoder)
 
     def encode(self, ds: Dataset, tokenizer, spec: ModelSpec, label2id: dict[str, int]) -> Dataset:
