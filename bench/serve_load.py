@@ -1,12 +1,15 @@
 """Serving load test: micro-batching against one-request-one-forward, at 1, 8 and 32 concurrent clients.
 
-Starts two ``xlt serve`` processes on free loopback ports with the same model: one with dynamic
-micro-batching (``--max-batch-size 32 --max-wait-ms 5``), one with ``--no-batching``. For each number of
-concurrent clients the two servers are loaded in turn (interleaved, so load from other processes falls on
-both alike), each cell bounded by ``--seconds`` and ``--max-requests``. Every request carries one text,
-drawn from the run's test split (all languages). Loopback only.
+Starts three servers on free loopback ports with the same model: ``xlt serve`` with dynamic micro-batching
+(``--max-batch-size 32 --max-wait-ms 5``), ``xlt serve --no-batching``, and the HTTP ceiling - the same app
+(:func:`xlt.deploy.serve.app.create_app`, same middleware, validation, language detection and JSON) whose
+predictor answers every row with a constant instead of running the model. For each number of concurrent
+clients the servers are loaded in turn (interleaved, so load from other processes falls on all alike), each
+cell bounded by ``--seconds`` and ``--max-requests``. Every request carries one text, drawn from the run's
+test split (all languages); one more row sends 32 texts per request to the micro-batching server (one client).
+``--threads`` sets the model threads of the two model servers. Loopback only.
 
-    python bench/serve_load.py [--model runs/demo-emoji-groups/exports/onnx-int8] [--seconds 8]
+    python bench/serve_load.py [--model runs/demo-emoji-groups/exports/onnx-int8] [--seconds 8] [--threads 1]
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from xlt.evaluate.machine import machine
 
 HERE = Path(__file__).resolve().parent
 MODES = {"micro-batching": ["--max-batch-size", "32", "--max-wait-ms", "5"],
-         "one-request-one-forward": ["--no-batching"]}
+         "one-request-one-forward": ["--no-batching"],
+         "http-ceiling": None}  # this script's own --serve-constant: the app with a constant predictor
 
 
 def free_port() -> int:
@@ -35,10 +39,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(model: Path, extra: list[str]) -> tuple[subprocess.Popen, str]:
+def start(model: Path, extra: list[str] | None, threads: int | None) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    cmd = [sys.executable, "-m", "xlt.cli.main", "serve", str(model), "--port", str(port), "--queue-size", "100000",
-           *extra]
+    if extra is None:
+        cmd = [sys.executable, __file__, "--serve-constant", str(port), "--model", str(model)]
+    else:
+        cmd = [sys.executable, "-m", "xlt.cli.main", "serve", str(model), "--port", str(port), "--queue-size",
+               "100000", *extra, *(["--threads", str(threads)] if threads else [])]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
     return proc, f"http://127.0.0.1:{port}"
 
@@ -72,7 +79,26 @@ def batch_stats(url: str) -> tuple[float, float]:
     return count, total
 
 
-async def load(url: str, texts: list[str], clients: int, seconds: float, max_requests: int) -> dict:
+def serve_constant(model: Path, port: int) -> None:
+    """The HTTP ceiling: ``xlt serve``'s app and server settings, every prediction a constant (no forward pass)."""
+    from xlt.deploy.predictor import Predictor
+    from xlt.deploy.serve.run import run_server
+    from xlt.deploy.serve.settings import ServeSettings
+
+    class ConstantPredictor(Predictor):
+        constant = None
+
+        def predict_rows(self, rows: list[dict]) -> list:
+            if self.constant is None:
+                self.constant = super().predict_rows(rows[:1])[0]  # one real record, then the same for all
+            return [self.constant] * len(rows)
+
+    settings = ServeSettings(model=model, max_batch_size=32, max_wait_ms=5, queue_size=100000)
+    run_server(settings, port=port, predictor=ConstantPredictor(model, batch_size=32))
+
+
+async def load(url: str, texts: list[str], clients: int, seconds: float, max_requests: int,
+               per_request: int = 1) -> dict:
     import httpx
 
     latencies: list[float] = []
@@ -86,7 +112,8 @@ async def load(url: str, texts: list[str], clients: int, seconds: float, max_req
         while time.perf_counter() < stop_at and sent < max_requests:
             sent += 1
             started = time.perf_counter()
-            r = await http.post(f"{url}/v1/predict", json={"texts": [texts[k % len(texts)]]})
+            r = await http.post(f"{url}/v1/predict",
+                                json={"texts": [texts[(k + j) % len(texts)] for j in range(per_request)]})
             if r.status_code == 200:
                 latencies.append(time.perf_counter() - started)
             else:
@@ -103,8 +130,14 @@ async def load(url: str, texts: list[str], clients: int, seconds: float, max_req
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000 if latencies else float("nan")
 
-    return {"clients": clients, "requests": len(latencies), "errors": errors, "seconds": wall,
-            "texts_per_s": len(latencies) / wall, "p50_ms": pct(50), "p99_ms": pct(99)}
+    return {"clients": clients, "texts_per_request": per_request, "requests": len(latencies), "errors": errors,
+            "seconds": wall, "texts_per_s": len(latencies) * per_request / wall, "p50_ms": pct(50), "p99_ms": pct(99)}
+
+
+def show(name: str, cell: dict) -> None:
+    print(f"{name:>24} clients={cell['clients']:>2}  {cell['texts_per_s']:7.1f} texts/s  "
+          f"p50 {cell['p50_ms']:7.1f} ms  p99 {cell['p99_ms']:7.1f} ms  "
+          f"batch {cell['mean_batch_texts'] or 0:.1f}  errors {cell['errors']}", flush=True)
 
 
 def test_texts(run: Path, n: int) -> list[str]:
@@ -127,12 +160,17 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--seconds", type=float, default=8.0, help="time per cell")
     parser.add_argument("--max-requests", type=int, default=3000, help="requests per cell at most")
+    parser.add_argument("--threads", type=int, default=None, help="model threads of the model servers")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "serve_load.json")
+    parser.add_argument("--serve-constant", type=int, default=None, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve_constant:
+        serve_constant(args.model, args.serve_constant)
+        return
     run = args.run or (args.model.parent.parent if args.model.parent.name == "exports" else args.model)
     texts = test_texts(run, 512)
 
-    servers = {mode: start(args.model, extra) for mode, extra in MODES.items()}
+    servers = {mode: start(args.model, extra, args.threads) for mode, extra in MODES.items()}
     try:
         for proc, url in servers.values():
             wait_ready(url, proc)
@@ -146,9 +184,13 @@ def main() -> None:
                 forwards = after[0] - before[0]
                 cell["mean_batch_texts"] = (after[1] - before[1]) / forwards if forwards else None
                 cells[mode].append(cell)
-                print(f"{mode:>24} clients={clients:>2}  {cell['texts_per_s']:7.1f} texts/s  "
-                      f"p50 {cell['p50_ms']:7.1f} ms  p99 {cell['p99_ms']:7.1f} ms  "
-                      f"batch {cell['mean_batch_texts'] or 0:.1f}  errors {cell['errors']}", flush=True)
+                show(mode, cell)
+        _, url = servers["micro-batching"]
+        before = batch_stats(url)
+        many = asyncio.run(load(url, texts, 1, args.seconds, max(1, args.max_requests // 32), per_request=32))
+        after = batch_stats(url)
+        many["mean_batch_texts"] = (after[1] - before[1]) / max(after[0] - before[0], 1)
+        show("32 texts per request", many)
     finally:
         for proc, _ in servers.values():
             proc.terminate()
@@ -157,16 +199,20 @@ def main() -> None:
 
     ratios = {c["clients"]: c["texts_per_s"] / o["texts_per_s"]
               for c, o in zip(cells["micro-batching"], cells["one-request-one-forward"], strict=True)}
+    of_ceiling = {c["clients"]: c["texts_per_s"] / o["texts_per_s"]
+                  for c, o in zip(cells["micro-batching"], cells["http-ceiling"], strict=True)}
     result = {"model": str(args.model), "texts": len(texts), "seconds_per_cell": args.seconds,
-              "max_requests_per_cell": args.max_requests, "cells": cells,
-              "throughput_ratio_batching_over_single": ratios,
+              "max_requests_per_cell": args.max_requests, "threads": args.threads, "cells": cells,
+              "thirty_two_texts_per_request": many, "throughput_ratio_batching_over_single": ratios,
+              "batching_share_of_http_ceiling": of_ceiling,
               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                           "load_average_at_end": os.getloadavg()}}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     result["machine"] = machine()  # int8 and thread scaling depend on the CPU
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     for clients, ratio in ratios.items():
-        print(f"clients={clients:>2}: micro-batching / one-request-one-forward = {ratio:.2f}x")
+        print(f"clients={clients:>2}: micro-batching / one-request-one-forward = {ratio:.2f}x, "
+              f"/ http ceiling = {of_ceiling[clients]:.2f}")
     print(f"written {args.out}")
 
 

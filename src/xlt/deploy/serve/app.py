@@ -14,9 +14,6 @@ response carries ``X-Request-ID``; every error is JSON ``{"detail": "...", "requ
 import json
 import logging
 import os
-import re
-import time
-import uuid
 from contextlib import asynccontextmanager
 from types import SimpleNamespace
 
@@ -37,6 +34,7 @@ from xlt.deploy.serve.info import model_info
 from xlt.deploy.serve.language_map import evaluation
 from xlt.deploy.serve.logs import LOGGER, request_id_var
 from xlt.deploy.serve.metrics import ServeMetrics
+from xlt.deploy.serve.observe import Observe
 from xlt.deploy.serve.schemas import ErrorResponse, InfoResponse, StatusResponse
 from xlt.deploy.serve.settings import ServeSettings
 from xlt.deploy.serve.task_io import (
@@ -50,7 +48,6 @@ from xlt.deploy.serve.task_io import (
 from xlt.errors import DataError, ModelError
 
 log = logging.getLogger(LOGGER)
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 SETTINGS_ENV = "XLT_SERVE_SETTINGS"
 ERRORS = {code: {"model": ErrorResponse} for code in (401, 413, 422)}
 
@@ -114,7 +111,9 @@ def create_app(settings: ServeSettings, predictor: Predictor | None = None) -> F
                   description=f"Multilingual {task} with a model fixed at start-up. Limits: "
                               f"{settings.max_texts} texts per request, {settings.max_chars} characters per text, "
                               f"{settings.max_body_bytes} bytes per body.")
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)  # inside `observe` (added after)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)  # inside Observe (added after)
+    app.add_middleware(Observe, metrics=metrics,
+                       on_status=lambda status: status == 413 and metrics.rejected.labels("too_large").inc())
     authorised = [Depends(token_checker(settings.api_token))]
     PredictRequest = request_model(task, settings.max_texts, settings.max_chars)  # noqa: N806 (a class)
     Prediction, PredictResponse = response_model(task)  # noqa: N806 (classes)
@@ -132,32 +131,6 @@ def create_app(settings: ServeSettings, predictor: Predictor | None = None) -> F
     def ready() -> bool:
         return bool(state.ready and state.batcher is not None and state.batcher.running
                     and state.embed_batcher.running)
-
-    @app.middleware("http")
-    async def observe(request: Request, call_next):
-        given = request.headers.get("x-request-id", "")
-        request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
-        reset = request_id_var.set(request_id)
-        started = time.perf_counter()
-        try:
-            response = await call_next(request)
-        except Exception:  # a bug: logged with its id, answered as JSON
-            log.exception("unhandled error")
-            response = _error(500, "internal server error (logged with this request id)")
-        finally:
-            request_id_var.reset(reset)
-        route = request.scope.get("route")
-        path = route.path if route is not None else "unmatched"
-        if response.status_code == 413:
-            metrics.rejected.labels("too_large").inc()
-        seconds = time.perf_counter() - started
-        metrics.requests.labels(path, str(response.status_code)).inc()
-        metrics.latency.labels(path).observe(seconds)
-        response.headers["X-Request-ID"] = request_id
-        log.info("request", extra={"request_id": request_id, "method": request.method, "path": path,
-                                   "status": response.status_code, "duration_ms": round(seconds * 1000, 2),
-                                   "client": request.client.host if request.client else None})
-        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
