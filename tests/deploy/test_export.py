@@ -41,7 +41,7 @@ def test_onnx_and_torchscript_reproduce_the_torch_model(tiny_run, exported):
     assert np.abs(int8 - reference).max() < 0.1 * np.abs(reference).max() + 0.05  # close, not equal
     card = read_variant(exported["onnx-int8"])
     assert (card.format, card.quantize, card.drop_layers) == ("onnx", "int8", 0)
-    assert type(load_saved(exported["onnx"]).model).__name__ == "OnnxClassifier"
+    assert type(load_saved(exported["onnx"]).model).__name__ == "OnnxModel"
 
 
 def test_onnx_graph_uses_the_additive_attention_mask(exported):

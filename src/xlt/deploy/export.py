@@ -1,5 +1,10 @@
 """``xlt export``: turn a trained run into a deployable variant folder (ONNX, TorchScript, int8, fewer layers).
 
+Classification, tagging and QA models export to ``torch`` and ``onnx`` (fp32 or int8); the ONNX graph answers
+the outputs the task reads (:attr:`xlt.finetune.tasks.Task.export_outputs`). TorchScript keeps one ``logits``
+output; int8 calibration and ``--drop-layers`` (distillation) need a classifier's texts and logits, so other
+tasks get plain dynamic int8 and no dropped layers.
+
 >>> export_variant("runs/sib200", "onnx", quantize="int8")  # doctest: +SKIP
 PosixPath('runs/sib200/exports/onnx-int8')
 """
@@ -19,7 +24,7 @@ from xlt.deploy.st_export import write_sentence_transformers
 from xlt.errors import ConfigError, ModelError
 from xlt.finetune.config import TrainConfig
 from xlt.finetune.load import load_saved
-from xlt.finetune.tasks import deployable_tasks, get_task
+from xlt.finetune.tasks import Task, exportable_tasks, get_task
 from xlt.io import atomic_path, write_json
 from xlt.model.card import MODEL_CARD_FILE, ModelCard
 from xlt.model.heads.mean_pool_classifier import MeanPoolingForSequenceClassification
@@ -59,12 +64,16 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
     if source is not None:  # a distilled torch variant -> ONNX/int8 without distilling again
         run = RunFolder.find(model_dir.parent.parent) if model_dir.parent.name == "exports" else None
     saved = load_saved(model_dir)
-    if not get_task(saved.task).deployable:
-        raise ModelError(f"export supports the deployable tasks ({', '.join(deployable_tasks())}) so far; "
+    task = get_task(saved.task, saved.task_options)
+    if not task.export_outputs:
+        raise ModelError(f"export supports the tasks {', '.join(exportable_tasks())}; "
                          f"{model_dir} is a {saved.task!r} model")
     model, distillation = saved.model, source.distillation if source else None
     if source is not None:
         drop_layers = source.drop_layers
+    if drop_layers and not task.deployable:
+        raise ConfigError(f"--drop-layers distils on texts and their logits, which {saved.task!r} models do not "
+                          "have; export the full model")
     if drop_layers and source is None:
         if run is None:
             raise ConfigError("--drop-layers needs a run folder: the pruned model is re-fitted on its training data")
@@ -76,7 +85,7 @@ def export_variant(run_or_model: str | Path, fmt: str = "onnx", *, quantize: str
     card = make_card(format=fmt, quantize=quantize, drop_layers=drop_layers,
                        source_model=source.source_model if source else str(model_dir),
                        num_hidden_layers=model.config.num_hidden_layers, distillation=distillation)
-    job = ExportJob(model, saved, card, quantize,
+    job = ExportJob(model, saved, task, card, quantize,
                     calibration=lambda: _calibration_texts(run, saved, calibration_texts, model_dir))
     with atomic_path(target) as tmp:
         tmp.mkdir(parents=True)
@@ -102,6 +111,7 @@ class ExportJob:
 
     model: Any
     saved: SavedModel
+    task: Task
     card: VariantCard
     quantize: str | None
     calibration: Callable[[], tuple]  # (calibration, check) inputs from the run's source training split
@@ -109,6 +119,11 @@ class ExportJob:
     @property
     def prefix(self) -> str:
         return self.saved.spec.resolved_prefix()
+
+    @property
+    def outputs(self) -> dict[str, tuple[str, ...]]:
+        """The model outputs the exported graph answers, with their dynamic axes (the task's)."""
+        return self.task.export_outputs
 
 
 EXPORTERS: dict[str, Callable[[ExportJob, Path], None]] = {}
@@ -139,22 +154,31 @@ def _write_onnx(job: ExportJob, folder: Path) -> None:
 
     job.model.config.save_pretrained(folder)
     if not job.quantize:
-        export_onnx(job.model, job.saved.tokenizer, folder / job.card.runtime_file, prefix=job.prefix)
+        export_onnx(job.model, job.saved.tokenizer, folder / job.card.runtime_file, prefix=job.prefix,
+                    outputs=job.outputs)
         return
     from xlt.deploy.int8_export import export_int8  # onnx, onnxruntime: optional dependencies
 
-    calibration, check = job.calibration()
+    calibrates = job.task.deployable  # calibration compares a classifier's logits per text
+    calibration, check = job.calibration() if calibrates else (None, None)
     report = export_int8(job.model, job.saved.tokenizer, folder / job.card.runtime_file, prefix=job.prefix,
-                         max_length=job.saved.spec.resolved_max_length(), calibration=calibration, check=check)
+                         max_length=job.saved.spec.resolved_max_length(), calibration=calibration, check=check,
+                         outputs=job.outputs)
     if report is not None:
         report["data"] = (f"calibration: {len(calibration[0])} texts of the run's source training split; check: "
                           + ("the same texts" if check is None else f"{report['check_texts']} other texts of it"))
+    elif not calibrates:
+        report = {"kept": "rtn", "data": f"none: {job.task.name} models get plain dynamic int8 quantisation, "
+                                         "without calibration"}
     job.card.int8_calibration = report
 
 
 def _write_torchscript(job: ExportJob, folder: Path) -> None:
     from xlt.deploy.torchscript_export import export_torchscript  # only for this format: start-up time
 
+    if list(job.outputs) != ["logits"]:
+        raise ConfigError(f"--format torchscript keeps one logits output; {job.task.name} models answer "
+                          f"{', '.join(job.outputs)}: export --format onnx or torch")
     job.model.config.save_pretrained(folder)
     export_torchscript(job.model, job.saved.tokenizer, folder / job.card.runtime_file, prefix=job.prefix)
 

@@ -1,4 +1,7 @@
-"""The int8 ONNX graph of a classifier: the candidate whose logits stay closest to the fp32 model's.
+"""The int8 ONNX graph of a model; for a classifier, the candidate whose logits stay closest to the fp32 model's.
+
+Without calibration data (a tagger, a QA model, or an export outside a run folder) the graph is plain dynamic
+quantisation (``rtn`` below), nothing calibrated or compared.
 
 Dynamic int8 quantisation (:mod:`xlt.deploy.quantize`) loses accuracy in two places: the weights' rounding
 and the activations' one scale per batch. With calibration data (the run's source training texts) xlt
@@ -34,16 +37,16 @@ from xlt.model.predict import predict_logits
 log = logging.getLogger("xlt")
 
 
-def _quantized(model, tokenizer, target: Path, prefix: str) -> Path:
+def _quantized(model, tokenizer, target: Path, prefix: str, outputs: dict[str, tuple[str, ...]] | None = None) -> Path:
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
-        fp32 = export_onnx(model, tokenizer, Path(tmp) / "fp32.onnx", prefix=prefix)
+        fp32 = export_onnx(model, tokenizer, Path(tmp) / "fp32.onnx", prefix=prefix, outputs=outputs)
         return quantize_int8(fp32, target)
 
 
 def _logit_mse(path: Path, config, tokenizer, reference: np.ndarray, texts, pairs, max_length: int) -> float:
-    from xlt.model.onnx_model import OnnxClassifier  # onnxruntime: an optional dependency
+    from xlt.model.onnx_model import OnnxModel  # onnxruntime: an optional dependency
 
-    logits = predict_logits(OnnxClassifier(path, config), tokenizer, texts, pairs, max_length=max_length,
+    logits = predict_logits(OnnxModel(path, config), tokenizer, texts, pairs, max_length=max_length,
                             desc="int8 check")
     return float(np.mean((logits - reference) ** 2))
 
@@ -65,15 +68,18 @@ def _candidates(model, tokenizer, texts, pairs, max_length: int) -> tuple[dict, 
 
 def export_int8(model, tokenizer, target: Path, *, prefix: str = "", max_length: int = 128,
                 calibration: tuple[Sequence[str], Sequence[str] | None] | None = None,
-                check: tuple[Sequence[str], Sequence[str] | None] | None = None) -> dict | None:
+                check: tuple[Sequence[str], Sequence[str] | None] | None = None,
+                outputs: dict[str, tuple[str, ...]] | None = None) -> dict | None:
     """Write the int8 graph of ``model`` to ``target``; returns the calibration report (None: no calibration).
 
-    ``calibration`` (texts, text pairs or None), already prefixed: the inputs SmoothQuant and GPTQ measure;
-    ``check``: different inputs on which the candidates are compared with fp32 (default: the calibration ones).
+    ``calibration`` (texts, text pairs or None), already prefixed: the inputs SmoothQuant and GPTQ measure, for a
+    classifier (one row of logits per text); ``check``: different inputs on which the candidates are compared with
+    fp32 (default: the calibration ones). ``outputs``: the graph's outputs (:func:`xlt.deploy.onnx_export.export_onnx`);
+    a model with other outputs than a classifier's is quantised without calibration.
     """
 
     if calibration is None:
-        _quantized(model, tokenizer, target, prefix)
+        _quantized(model, tokenizer, target, prefix, outputs)
         return None
     models, report = _candidates(model, tokenizer, calibration[0], calibration[1], max_length)
     texts, pairs = check or calibration

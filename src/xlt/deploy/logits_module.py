@@ -1,4 +1,4 @@
-"""A plain ``(input_ids, attention_mask) -> logits`` module: what ONNX export and TorchScript tracing need."""
+"""A plain ``(input_ids, attention_mask) -> output tensors`` module: what ONNX export and TorchScript tracing need."""
 
 from __future__ import annotations
 
@@ -6,14 +6,18 @@ import torch
 
 
 class LogitsModule(torch.nn.Module):
-    """Wraps a classifier so that it takes positional tensors and returns the logits tensor only."""
+    """Wraps a model so that it takes positional tensors and returns the named outputs only: one tensor for one
+    name (``logits``), a tuple in the order of ``outputs`` for several (``start_logits``, ``end_logits``)."""
 
-    def __init__(self, model: torch.nn.Module) -> None:
+    def __init__(self, model: torch.nn.Module, outputs: tuple[str, ...] = ("logits",)) -> None:
         super().__init__()
         self.model = model
+        self.outputs = tuple(outputs)
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        return self.model(input_ids=input_ids, attention_mask=attention_mask).logits
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor | tuple[torch.Tensor, ...]:
+        out = self.model(input_ids=input_ids, attention_mask=attention_mask)
+        tensors = tuple(getattr(out, name) for name in self.outputs)
+        return tensors[0] if len(tensors) == 1 else tensors
 
 
 def example_inputs(tokenizer, prefix: str = "") -> tuple[torch.Tensor, torch.Tensor]:

@@ -13,7 +13,7 @@ from xlt.device import resolve_device, resolve_dtype
 from xlt.errors import ModelError
 from xlt.finetune.save import DELTA_FILE, DELTA_WEIGHTS, save_model
 from xlt.finetune.strategies import make_strategy
-from xlt.finetune.tasks import deployable_tasks, get_task, task_of_architectures
+from xlt.finetune.tasks import exportable_tasks, get_task, task_of_architectures
 from xlt.model.card import ModelCard
 from xlt.model.load_variant import load_variant
 from xlt.model.loader import load_encoder, load_tokenizer
@@ -34,9 +34,9 @@ def load_saved(path: str | Path, device: str | torch.device | None = "cpu",
     path = _local_folder(path)
     if (variant := read_variant(path)) is not None:  # exported: ONNX, TorchScript, dropped layers
         task = (ModelCard.read(path) or ModelCard()).task or DEFAULT_TASK
-        if not get_task(task).deployable:
-            raise ModelError(f"{path}: a {task!r} variant; variants run for the deployable tasks "
-                             f"({', '.join(deployable_tasks())})")
+        if not get_task(task).export_outputs:
+            raise ModelError(f"{path}: a {task!r} variant; variants run for the exportable tasks "
+                             f"({', '.join(exportable_tasks())})")
         saved = load_variant(path, variant, device)
         if isinstance(saved.model, torch.nn.Module):
             saved.model.to(dtype=chosen)

@@ -1,8 +1,9 @@
-"""Run an exported ONNX classifier with ONNX Runtime behind the interface xlt's prediction code uses.
+"""Run an exported ONNX model with ONNX Runtime behind the interface xlt's prediction code uses.
 
-:func:`xlt.model.predict.predict_logits` (and so ``xlt evaluate`` and ``xlt serve``) calls a model as
-``model(**batch).logits`` with a ``config`` holding ``id2label``; this class gives an ONNX Runtime
-session that shape, so every code path that takes a transformers model takes an ONNX variant too.
+xlt's prediction code calls a model as ``model(**batch)`` and reads its outputs by name (``.logits`` for a
+classifier or a tagger, ``.start_logits`` and ``.end_logits`` for QA), with a ``config`` holding ``id2label``;
+:class:`OnnxModel` gives an ONNX Runtime session that shape (every graph output by its name), so every code
+path that takes a transformers model takes an ONNX variant too.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ def session_options(threads: int | None = None):
     return options
 
 
-class OnnxClassifier:
-    """An ONNX Runtime session that answers ``model(input_ids=..., attention_mask=...).logits``."""
+class OnnxModel:
+    """An ONNX Runtime session called like a transformers model: ``model(input_ids=..., attention_mask=...)``
+    feeds the graph the inputs it has (others, e.g. ``token_type_ids``, are left out) and answers every graph
+    output as an attribute of that name (``.logits``; ``.start_logits`` and ``.end_logits``)."""
 
     device = torch.device("cpu")
 
@@ -49,21 +52,26 @@ class OnnxClassifier:
         self.session = ort.InferenceSession(str(self.path), options, providers=self.providers,
                                             disabled_optimizers=list(self.disabled_optimizers))
         self.input_names = [i.name for i in self.session.get_inputs()]
-        self._single: OnnxClassifier | None = None
+        self.output_names = [o.name for o in self.session.get_outputs()]
+        self._single: OnnxModel | None = None
 
-    def single_threaded(self) -> OnnxClassifier:
+    def single_threaded(self) -> OnnxModel:
         """The same model on a one-thread session, for several passes at once (a second session, built once)."""
         if self.threads == 1 or self.providers[0] != "CPUExecutionProvider":  # an accelerator runs them as they come
             return self
         if self._single is None:
-            self._single = OnnxClassifier(self.path, self.config, threads=1,
-                                          disabled_optimizers=self.disabled_optimizers, providers=self.providers)
+            self._single = OnnxModel(self.path, self.config, threads=1,
+                                     disabled_optimizers=self.disabled_optimizers, providers=self.providers)
         return self._single
 
-    def eval(self) -> OnnxClassifier:
+    def eval(self) -> OnnxModel:
         return self
 
     def __call__(self, **batch) -> SimpleNamespace:
         feeds = {name: np.asarray(batch[name], dtype=np.int64) for name in self.input_names}
-        (logits,) = self.session.run(["logits"], feeds)
-        return SimpleNamespace(logits=torch.from_numpy(logits))
+        answers = zip(self.output_names, self.session.run(self.output_names, feeds), strict=True)
+        return SimpleNamespace(**{name: torch.from_numpy(answer) for name, answer in answers})
+
+
+#: :class:`OnnxModel` by the name classifier code imports it by
+OnnxClassifier = OnnxModel

@@ -35,7 +35,8 @@ VARIANT_FILE = "xlt_variant.json"
 @dataclass(frozen=True)
 class Runtime:
     """How a variant format runs: its runtime file and a loader ``load(folder, runtime_file, config, device)``
-    that returns a model with a transformers-like ``forward`` (logits), ``config`` and ``device``."""
+    that returns a model with a transformers-like ``forward`` (its task's outputs by name), ``config`` and
+    ``device``."""
 
     file: str
     load: Callable[[Path, Path, object, torch.device], object]
@@ -50,15 +51,33 @@ def register_runtime(fmt: str, file: str, load: Callable[[Path, Path, object, to
     return RUNTIMES[fmt]
 
 
+def torch_model_class(config) -> type:
+    """The class that loads a torch folder with ``config``: xlt's mean-pooling classifier where its
+    ``architectures`` name it, else the transformers Auto class of the architecture's head
+    (``BertForTokenClassification`` -> ``AutoModelForTokenClassification``), else the named class itself."""
+    import transformers
+
+    architectures = config.architectures or []
+    if MeanPoolingForSequenceClassification.__name__ in architectures:
+        return MeanPoolingForSequenceClassification
+    for name in architectures:
+        head = name[name.find("For"):] if "For" in name else None
+        if head and hasattr(transformers, f"AutoModel{head}"):
+            return getattr(transformers, f"AutoModel{head}")
+        if hasattr(transformers, name):
+            return getattr(transformers, name)
+    raise ModelError(f"config.json names no model class transformers or xlt has (architectures: {architectures})")
+
+
 def _load_torch(folder: Path, runtime: Path, config, device: torch.device) -> object:
 
-    return MeanPoolingForSequenceClassification.from_pretrained(folder).to(device).eval()
+    return torch_model_class(config).from_pretrained(folder).to(device).eval()
 
 
 def _load_onnx(folder: Path, runtime: Path, config, device: torch.device) -> object:
-    from xlt.model.onnx_model import OnnxClassifier  # onnxruntime: an optional dependency
+    from xlt.model.onnx_model import OnnxModel  # onnxruntime: an optional dependency
 
-    return OnnxClassifier(runtime, config, providers=onnx_providers(device))
+    return OnnxModel(runtime, config, providers=onnx_providers(device))
 
 
 def _load_torchscript(folder: Path, runtime: Path, config, device: torch.device) -> object:

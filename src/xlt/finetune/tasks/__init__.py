@@ -64,8 +64,14 @@ def task_of_architectures(architectures: list[str] | None) -> str:
 
 
 def deployable_tasks() -> list[str]:
-    """The tasks ``xlt export`` and ``xlt serve`` run."""
+    """The tasks whose models read plain texts and answer one row of logits each (speed, distillation)."""
     return [name for name, task in TASKS.items() if task.deployable]
 
 
-__all__ = ["TASKS", "Task", "deployable_tasks", "get_task", "register_task", "task_of_architectures"]
+def exportable_tasks() -> list[str]:
+    """The tasks ``xlt export`` writes variants of (and whose variants load)."""
+    return [name for name, task in TASKS.items() if task.export_outputs]
+
+
+__all__ = ["TASKS", "Task", "deployable_tasks", "exportable_tasks", "get_task", "register_task",
+           "task_of_architectures"]

@@ -34,8 +34,12 @@ class Task:
     auto_model_class: ClassVar[str] = "AutoModelForSequenceClassification"
     #: the Hub's pipeline tag for models of this task (the model card's ``pipeline_tag``)
     pipeline_tag: ClassVar[str] = "text-classification"
-    #: ``xlt export``, ``xlt serve`` and speed measurement can run this task's models
+    #: the model reads plain texts (:meth:`model_inputs`) and answers one row of logits per text: speed
+    #: measurement, int8 calibration and ``xlt export --drop-layers`` (distillation) run on its models
     deployable: ClassVar[bool] = False
+    #: the outputs an exported model of this task answers with (``model(**batch).<name>``), each with its
+    #: dynamic axes (batch, length) for the ONNX graph; empty: ``xlt export`` does not run this task
+    export_outputs: ClassVar[dict[str, tuple[str, ...]]] = {}
     #: translate-test / translate-train apply: the labels survive translating the input text
     translatable: ClassVar[bool] = False
     #: the fields one input of :meth:`predict_inputs` has (``xlt predict``'s input columns); a bare string is

@@ -44,6 +44,7 @@ class ClassificationTask(Task):
         "frozen-encoder": lambda embed, seed: FrozenEncoderBaseline(embed, seed=seed),
     }
     deployable = True
+    export_outputs = {"logits": ("batch",)}
     translatable = True
 
     def __init__(self, head: Literal["mean-pool", "stock"] = "mean-pool") -> None:

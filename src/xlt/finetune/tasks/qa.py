@@ -42,6 +42,7 @@ class QATask(Task):
     layout = "qa"
     auto_model_class = "AutoModelForQuestionAnswering"
     pipeline_tag = "question-answering"
+    export_outputs = {"start_logits": ("batch", "length"), "end_logits": ("batch", "length")}
     input_fields = ("question", "context")
 
     def saved_labels(self, model) -> list[str]:

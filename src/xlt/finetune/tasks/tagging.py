@@ -46,6 +46,7 @@ class TaggingTask(Task):
     layout = "tagging"
     auto_model_class = "AutoModelForTokenClassification"
     pipeline_tag = "token-classification"
+    export_outputs = {"logits": ("batch", "length")}  # one row of tag logits per token
     input_fields = ("tokens",)
 
     def input_row(self, item: str | dict) -> dict:
