@@ -53,7 +53,7 @@ def test_gptq_rounds_the_encoder_layers_and_leaves_the_pooled_head(tiny_run):
 
 def test_int8_keeps_the_candidate_closest_to_fp32_and_says_why(tiny_run, tmp_path):
     from xlt.deploy.int8_export import export_int8
-    from xlt.model.onnx_model import OnnxClassifier
+    from xlt.model.onnx_model import OnnxModel
 
     saved = with_outlier_channel(tiny_run)
     model, tok = saved.model, saved.tokenizer
@@ -66,7 +66,7 @@ def test_int8_keeps_the_candidate_closest_to_fp32_and_says_why(tiny_run, tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.onnx"]  # the other candidates are gone
     check = TEXTS[::-1]
     reference = predict_logits(model, tok, check)
-    kept = predict_logits(OnnxClassifier(tmp_path / "model.onnx", model.config), tok, check)
+    kept = predict_logits(OnnxModel(tmp_path / "model.onnx", model.config), tok, check)
     assert np.mean((kept - reference) ** 2) == pytest.approx(mse[report["kept"]], rel=1e-3, abs=1e-5)  # 5 decimals kept
     assert not any(isinstance(m, SmoothedLinear) for m in model.modules())  # the caller's model is untouched
     assert all(torch.equal(p, weights[n]) for n, p in model.named_parameters())

@@ -71,7 +71,3 @@ class OnnxModel:
         feeds = {name: np.asarray(batch[name], dtype=np.int64) for name in self.input_names}
         answers = zip(self.output_names, self.session.run(self.output_names, feeds), strict=True)
         return SimpleNamespace(**{name: torch.from_numpy(answer) for name, answer in answers})
-
-
-#: :class:`OnnxModel` by the name classifier code imports it by
-OnnxClassifier = OnnxModel
