@@ -19,7 +19,7 @@ from types import SimpleNamespace
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -151,7 +151,7 @@ def create_app(settings: ServeSettings, predictor: Predictor | None = None) -> F
     @app.post("/v1/predict", response_model=PredictResponse, dependencies=authorised,
               responses={**ERRORS, 400: {"model": ErrorResponse}, 503: {
                   "model": ErrorResponse, "description": "queue full: retry after the Retry-After seconds"}})
-    async def predict(body: PredictRequest) -> PredictResponse | JSONResponse:  # type: ignore[valid-type]
+    async def predict(body: PredictRequest) -> Response:  # type: ignore[valid-type]
         """Predict the task's record for each input (classification: label and scores; tagging: a tag per word;
         QA: an answer span); an input without a language has it detected (with confidence), and each
         prediction says whether the model was evaluated on that language and how it scored there."""
@@ -172,8 +172,10 @@ def create_app(settings: ServeSettings, predictor: Predictor | None = None) -> F
         predictions = [Prediction(**s.model_dump(), language=lang, language_confidence=conf, language_source=source,
                                   **evaluation(lang, state.info["languages"]))
                        for s, (lang, conf, source) in zip(scored, langs, strict=True)]
-        return PredictResponse(model=state.predictor.name, request_id=request_id_var.get() or "",
-                               predictions=predictions)
+        answer = PredictResponse(model=state.predictor.name, request_id=request_id_var.get() or "",
+                                 predictions=predictions)
+        # built and validated here already: FastAPI would validate and serialise it a second time
+        return Response(answer.model_dump_json(), media_type="application/json")
 
     @app.get("/v1/info", response_model=InfoResponse, dependencies=authorised, responses={401: ERRORS[401]})
     async def info() -> InfoResponse:
