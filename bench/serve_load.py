@@ -7,7 +7,9 @@ predictor answers every row with a constant instead of running the model. For ea
 clients the servers are loaded in turn (interleaved, so load from other processes falls on all alike), each
 cell bounded by ``--seconds`` and ``--max-requests``. Every request carries one text, drawn from the run's
 test split (all languages); one more row sends 32 texts per request to the micro-batching server (one client).
-``--threads`` sets the model threads of the two model servers. Loopback only.
+``--threads`` sets the model threads of the two model servers; ``--ceiling-src`` adds the ceiling of another
+xlt source tree (e.g. a worktree of an older commit) to measure how much a change lowered the per-request
+Python. Loopback only.
 
     python bench/serve_load.py [--model runs/demo-emoji-groups/exports/onnx-int8] [--seconds 8] [--threads 1]
 """
@@ -39,14 +41,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(model: Path, extra: list[str] | None, threads: int | None) -> tuple[subprocess.Popen, str]:
+def start(model: Path, extra: list[str] | None, threads: int | None,
+          src: Path | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
+    env = {**os.environ, **({"PYTHONPATH": str(src)} if src else {})}
     if extra is None:
         cmd = [sys.executable, __file__, "--serve-constant", str(port), "--model", str(model)]
     else:
         cmd = [sys.executable, "-m", "xlt.cli.main", "serve", str(model), "--port", str(port), "--queue-size",
                "100000", *extra, *(["--threads", str(threads)] if threads else [])]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     return proc, f"http://127.0.0.1:{port}"
 
 
@@ -81,8 +85,11 @@ def batch_stats(url: str) -> tuple[float, float]:
 
 def serve_constant(model: Path, port: int) -> None:
     """The HTTP ceiling: ``xlt serve``'s app and server settings, every prediction a constant (no forward pass)."""
+    import uvicorn
+
     from xlt.deploy.predictor import Predictor
-    from xlt.deploy.serve.run import run_server
+    from xlt.deploy.serve.app import create_app
+    from xlt.deploy.serve.logs import log_config
     from xlt.deploy.serve.settings import ServeSettings
 
     class ConstantPredictor(Predictor):
@@ -94,7 +101,8 @@ def serve_constant(model: Path, port: int) -> None:
             return [self.constant] * len(rows)
 
     settings = ServeSettings(model=model, max_batch_size=32, max_wait_ms=5, queue_size=100000)
-    run_server(settings, port=port, predictor=ConstantPredictor(model, batch_size=32))
+    app = create_app(settings, ConstantPredictor(model, batch_size=32))
+    uvicorn.run(app, host="127.0.0.1", port=port, log_config=log_config(), access_log=False)  # as run_server
 
 
 async def load(url: str, texts: list[str], clients: int, seconds: float, max_requests: int,
@@ -171,6 +179,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0, help="time per cell")
     parser.add_argument("--max-requests", type=int, default=3000, help="requests per cell at most")
     parser.add_argument("--threads", type=int, default=None, help="model threads of the model servers")
+    parser.add_argument("--ceiling-src", type=Path, default=None, help="another xlt source tree (its src/ folder): "
+                        "adds its HTTP ceiling as a row, to compare the per-request Python of two versions")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "serve_load.json")
     parser.add_argument("--serve-constant", type=int, default=None, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -181,11 +191,13 @@ def main() -> None:
     texts = test_texts(run, 512)
 
     servers = {mode: start(args.model, extra, args.threads) for mode, extra in MODES.items()}
+    if args.ceiling_src:
+        servers["http-ceiling (--ceiling-src)"] = start(args.model, None, None, args.ceiling_src)
     try:
         for proc, url in servers.values():
             wait_ready(url, proc)
             asyncio.run(load(url, texts, 4, 2.0, 100))  # warm-up
-        cells: dict[str, list[dict]] = {mode: [] for mode in MODES}
+        cells: dict[str, list[dict]] = {mode: [] for mode in servers}
         for clients in args.clients:
             for mode, (_, url) in servers.items():
                 before = batch_stats(url)
@@ -211,10 +223,13 @@ def main() -> None:
               for c, o in zip(cells["micro-batching"], cells["one-request-one-forward"], strict=True)}
     of_ceiling = {c["clients"]: c["texts_per_s"] / o["texts_per_s"]
                   for c, o in zip(cells["micro-batching"], cells["http-ceiling"], strict=True)}
+    ceiling_raised = {c["clients"]: c["texts_per_s"] / o["texts_per_s"] for c, o in zip(
+        cells["http-ceiling"], cells.get("http-ceiling (--ceiling-src)", []), strict=False)}
     result = {"model": str(args.model), "texts": len(texts), "seconds_per_cell": args.seconds,
               "max_requests_per_cell": args.max_requests, "threads": args.threads, "cells": cells,
               "thirty_two_texts_per_request": many, "throughput_ratio_batching_over_single": ratios,
-              "batching_share_of_http_ceiling": of_ceiling,
+              "batching_share_of_http_ceiling": of_ceiling, "ceiling_over_ceiling_src": ceiling_raised,
+              "ceiling_src": str(args.ceiling_src) if args.ceiling_src else None,
               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                           "load_average_at_end": os.getloadavg()}}
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -222,7 +237,8 @@ def main() -> None:
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     for clients, ratio in ratios.items():
         print(f"clients={clients:>2}: micro-batching / one-request-one-forward = {ratio:.2f}x, "
-              f"/ http ceiling = {of_ceiling[clients]:.2f}")
+              f"/ http ceiling = {of_ceiling[clients]:.2f}"
+              + (f"; ceiling / --ceiling-src's = {ceiling_raised[clients]:.2f}x" if ceiling_raised else ""))
     print(f"written {args.out}")
 
 

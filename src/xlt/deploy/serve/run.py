@@ -9,12 +9,8 @@ from xlt.deploy.serve.logs import log_config
 from xlt.deploy.serve.settings import ServeSettings
 
 
-def run_server(settings: ServeSettings, *, host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
-               predictor=None) -> None:
-    """Serve until SIGINT/SIGTERM; then stop accepting, finish in-flight requests, drain the queue, exit.
-
-    ``predictor``: a :class:`~xlt.deploy.predictor.Predictor` (or subclass) to serve instead of building one from
-    ``settings.model`` (one process only)."""
+def run_server(settings: ServeSettings, *, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    """Serve until SIGINT/SIGTERM; then stop accepting, finish in-flight requests, drain the queue, exit."""
     import uvicorn
 
     options = dict(host=host, port=port, log_config=log_config(), access_log=False,
@@ -22,9 +18,7 @@ def run_server(settings: ServeSettings, *, host: str = "127.0.0.1", port: int = 
     if workers == 1:
         from xlt.deploy.serve.app import create_app  # the app (fastapi) only in the process that serves
 
-        uvicorn.run(create_app(settings, predictor), **options)
-    elif predictor is not None:
-        raise ValueError("a ready-made predictor serves in one process: workers=1")
+        uvicorn.run(create_app(settings), **options)
     else:  # worker processes import the app by name: pass the settings through the environment
         from xlt.deploy.serve.app import SETTINGS_ENV
 
