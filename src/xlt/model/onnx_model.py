@@ -28,6 +28,9 @@ def session_options(threads: int | None = None):
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.intra_op_num_threads = threads or int(os.environ.get("XLT_THREADS", 0)) or torch.get_num_threads()
     options.inter_op_num_threads = 1
+    # ORT's pool threads busy-wait after each run by default: on a few cores that takes the CPU from the
+    # server's event loop, the tokenizer and other processes between runs
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return options
 
 
