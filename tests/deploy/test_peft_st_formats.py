@@ -79,6 +79,20 @@ def test_a_peft_run_loads_with_peft_and_predicts_as_xlt(run_fixture, request):
     assert [p.label for p in predictions] == [labels[i] for i in probs.argmax(-1)]
 
 
+def test_the_model_card_peft_recipe_runs_as_written(lora_run):
+    folder = lora_run / "model"
+    card = (folder / "README.md").read_text()
+    recipe = card.split("PEFT puts them on the base model", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(recipe.replace('"path/to/model"', repr(str(folder))), namespace)  # the card's snippet, unchanged
+    tokenizer = xlt.load(folder).saved.tokenizer
+    batch = tokenizer(TEXTS, padding=True, return_tensors="pt")
+    with torch.no_grad():
+        labels = namespace["model"](**batch).logits.argmax(-1).tolist()
+    assert [p.label for p in xlt.load(folder, device="cpu", dtype="float32").predict(TEXTS)] == \
+        [json.loads((folder / "xlt_delta.json").read_text())["labels"][i] for i in labels]
+
+
 def _xlt_vectors(folder_or_name: str, texts: list[str]) -> np.ndarray:
     from xlt.model.embed import embed_texts
     from xlt.model.loader import load_encoder, load_tokenizer

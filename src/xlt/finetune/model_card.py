@@ -232,7 +232,9 @@ def _loading(facts: _RunFacts, repo_id: str | None) -> str:
         parts.append("`trust_remote_code=True` is needed: the classification head (mean pooling over the tokens, "
                      "`MeanPoolingForSequenceClassification`) is not a transformers class; its code is "
                      "`mean_pool_classifier.py` in this folder. Without it transformers quietly loads its own "
-                     "class, which pools differently, so its predictions are not this model's.")
+                     "class, which pools differently, so its predictions are not this model's. A run with "
+                     "`task_options: {head: stock}` trains the architecture's own class instead, which every "
+                     "transformers host loads without remote code.")
     if prefix:
         parts.append(f"Every input must start with the prefix `{prefix!r}` (xlt adds it; with transformers, add it "
                      "yourself).")
