@@ -13,6 +13,8 @@ import logging
 
 from torch import nn
 
+from xlt.errors import ModelError
+
 log = logging.getLogger(__name__)
 
 
@@ -24,7 +26,7 @@ def stock_classifier(encoder: nn.Module, config) -> nn.Module:
     model.to(dtype=next(encoder.parameters()).dtype, device=next(encoder.parameters()).device)
     result = model.base_model.load_state_dict(encoder.state_dict(), strict=False)
     if result.unexpected_keys:  # the encoder has weights the class has no place for: not the same architecture
-        raise ValueError(f"{type(model).__name__} has no place for the encoder's weights "
+        raise ModelError(f"{type(model).__name__} has no place for the encoder's weights "
                          f"{', '.join(result.unexpected_keys[:5])}")
     if result.missing_keys:
         log.info("%s: starting at random: %s (the encoder checkpoint has no such weights)",
