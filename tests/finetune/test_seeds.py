@@ -16,6 +16,8 @@ from xlt.evaluate.seed_spread import SeedSpread, decompose
 from xlt.finetune import seeds as seeds_module
 from xlt.finetune.seeds import SeedRuns
 from xlt.finetune.train import TrainedRun, train
+from xlt.interrupt import TrainingInterrupted
+from xlt.run_folder import RunFolder
 
 from tests.finetune.test_train import toy_config
 from tests.helpers import toy_rows, write_jsonl
@@ -145,3 +147,37 @@ def test_cli_seeds_option_writes_the_parent_report(tiny_model, module_data, tmp_
     assert (root / "report.md").is_file() and (root / "seeds.json").is_file()
     assert sorted(p.name for p in root.glob("seed-*")) == ["seed-0", "seed-1"]
     assert yaml.safe_load((root / "config.yaml").read_text())["training"]["seeds"] == 2
+
+
+def test_resume_reads_finished_seeds_resumes_checkpoints_and_restarts_the_rest(two_seeds, tiny_model, module_data,
+                                                                              tmp_path, monkeypatch):
+    """Which seeds --resume trains, and how, with train() of one seed replaced by a recorder."""
+    out = tmp_path / "runs" / "toy"
+    shutil.copytree(two_seeds.root, out)
+    (out / "seed-1" / "metrics.json").unlink()
+    (out / "seed-1" / "checkpoints" / "checkpoint-2").mkdir(parents=True)  # interrupted while training
+    calls = []
+
+    def fake_train(config, *, resume, overwrite, callbacks):
+        calls.append((config.training.seed, resume, overwrite))
+        return seeds_module.read_run(RunFolder(two_seeds.root / f"seed-{min(config.training.seed, 1)}"))
+
+    monkeypatch.setattr(seeds_module, "train", fake_train)
+    cfg = toy_config(tiny_model, module_data, tmp_path, training={**FAST, "seeds": 3})
+    run = train(cfg, resume=True)
+    # seed 0 finished: read back; seed 1 has a checkpoint: resumed; seed 2 has no folder: trained from the start
+    assert calls == [(1, True, True), (2, False, True)]
+    assert run.spread.seeds == [0, 1, 2] and sorted(run.runs) == [0, 1, 2]
+
+
+def test_an_interrupted_seed_says_how_to_resume_every_seed(tiny_model, module_data, tmp_path, monkeypatch):
+    def interrupted(config, **kwargs):
+        raise TrainingInterrupted("training interrupted")
+
+    monkeypatch.setattr(seeds_module, "train", interrupted)
+    cfg = toy_config(tiny_model, module_data, tmp_path, training={**FAST, "seeds": 2})
+    with pytest.raises(TrainingInterrupted, match=r"seed 0 interrupted.*xlt train .*toy/config.yaml --resume"):
+        train(cfg)
+    with pytest.raises(ConfigError, match="no multi-seed run"):
+        train(toy_config(tiny_model, module_data, tmp_path, name="other", training={**FAST, "seeds": 2}),
+              resume=True)
