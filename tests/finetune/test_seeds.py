@@ -96,6 +96,14 @@ def test_seed_and_sample_shares_sum_to_one(two_seeds):
     for seed_share, sample_share in shares:
         assert 0 <= seed_share <= 1 and 0 <= sample_share <= 1
         assert seed_share + sample_share == pytest.approx(1)
+    per_seed = [_metrics(two_seeds.root / f"seed-{seed}") for seed in (0, 1)]
+    for system, system_spread in two_seeds.spread.systems.items():
+        for lang, by_metric in system_spread.languages.items():
+            sp = by_metric[two_seeds.spread.primary_metric]
+            errors = [m["systems"][system]["languages"][lang][f"{two_seeds.spread.primary_metric}_se"]
+                      for m in per_seed]
+            assert sp.sample_variance_from == "resamples"
+            assert sp.sample_variance == pytest.approx(np.mean(np.square(errors)))
     seed, sample, seed_share, sample_share = decompose([0.6, 0.8, 0.7], [0.01, 0.03, 0.02])
     assert (seed, sample) == pytest.approx((0.01, 0.02))
     assert (seed_share, sample_share) == pytest.approx((1 / 3, 2 / 3))

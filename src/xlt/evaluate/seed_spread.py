@@ -7,8 +7,9 @@ standard deviation (``ddof=1``), and the decomposition of the variance of one ru
 
 * ``seed_variance``: the variance of the per-seed scores (what another seed would change), and
 * ``sample_variance``: the mean over seeds of the bootstrap variance of that seed's score (what another test
-  sample of the same size would change), read off each run's percentile interval as ``((high - low) / 2z)^2``
-  with ``z`` the normal quantile of the interval's confidence (the resamples themselves are not kept),
+  sample of the same size would change): the square of the bootstrap standard error ``<metric>_se`` of the
+  resamples where ``metrics.json`` has it, else read off the percentile interval as ``((high - low) / 2z)^2``
+  with ``z`` the normal quantile of the interval's confidence (``sample_variance_from`` says which),
 
 with ``seed_share`` and ``sample_share`` their parts of the sum. :class:`SeedSpread` is ``seeds.json``.
 
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from statistics import NormalDist
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -55,7 +56,8 @@ class Spread(MeanSd):
     n: int | None = None  # test examples (the same for every seed)
     intervals: list[list[float]] = Field(default_factory=list)  # each seed's bootstrap interval, seed order
     seed_variance: float
-    sample_variance: float | None = None  # None: a seed's metrics.json has no interval
+    sample_variance: float | None = None  # None: a seed's metrics.json has neither standard error nor interval
+    sample_variance_from: Literal["resamples", "interval"] | None = None
     seed_share: float | None = None  # of seed + sample variance; None when that sum is 0 or unknown
     sample_share: float | None = None
 
@@ -140,7 +142,7 @@ def seed_spread(results: Mapping[int, Mapping[str, Any]], runs: list[str] | None
             if any(row is None for row in rows):
                 continue
             languages[lang] = {name: _spread([row[name] for row in rows], [row.get(f"{name}_ci") for row in rows],
-                                             confidence, rows[0].get("n"))
+                                             [row.get(f"{name}_se") for row in rows], confidence, rows[0].get("n"))
                                for name in metrics if all(row.get(name) is not None for row in rows)}
         summary = {key: _mean_sd([s.get(key) for s in per_seed]) for key in ("source", "target_mean", "gap")}
         systems[system] = SystemSpread(languages=languages, **summary)
@@ -150,16 +152,23 @@ def seed_spread(results: Mapping[int, Mapping[str, Any]], runs: list[str] | None
         target_languages=list(first.get("target_languages", [])), systems=systems)
 
 
-def _spread(scores: list[float], intervals: list[list[float] | None], confidence: float, n: int | None) -> Spread:
+def _spread(scores: list[float], intervals: list[list[float] | None], errors: list[float | None],
+            confidence: float, n: int | None) -> Spread:
     known = [ci for ci in intervals if ci is not None]
-    sample_variances = [sample_variance_from_interval(low, high, confidence) for low, high in known]
-    if len(known) == len(intervals):
+    source: Literal["resamples", "interval"] | None = None
+    if all(se is not None for se in errors):
+        source, sample_variances = "resamples", [se ** 2 for se in errors]  # type: ignore[operator]
+    elif len(known) == len(intervals):
+        source = "interval"
+        sample_variances = [sample_variance_from_interval(low, high, confidence) for low, high in known]
+    if source is not None:
         seed, sample, seed_share, sample_share = decompose(scores, sample_variances)
     else:
         seed, sample, seed_share, sample_share = float(np.var(scores, ddof=1)), None, None, None
     base = MeanSd.of(scores)
     return Spread(**base.model_dump(), n=n, intervals=[list(map(float, ci)) for ci in known], seed_variance=seed,
-                  sample_variance=sample, seed_share=seed_share, sample_share=sample_share)
+                  sample_variance=sample, sample_variance_from=source, seed_share=seed_share,
+                  sample_share=sample_share)
 
 
 def _mean_sd(values: list[float | None]) -> MeanSd | None:

@@ -34,8 +34,9 @@ def how_to_read(spread: SeedSpread) -> str:
 
 DECOMPOSITION_NOTE = (
     "The variance of one run's score, split: seed = variance of the per-seed scores; test sample = mean over "
-    "seeds of the bootstrap variance of that seed's score (from its interval, as a normal one). Shown as "
-    "standard deviations ×100 and as shares of their sum.")
+    "seeds of the bootstrap variance of that seed's score (the squared standard error of its resamples; for "
+    "metrics.json files without one, from its interval as if normal). Shown as standard deviations ×100 and as "
+    "shares of their sum.")
 
 
 def languages(spread: SeedSpread) -> list[str]:
