@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from xlt.errors import ConfigError
-from xlt.evaluate.bootstrap import bootstrap_interval
+from xlt.evaluate.bootstrap import bootstrap_estimate, bootstrap_interval
 from xlt.evaluate.metrics import accuracy, get_metric, macro_f1, mlqa_metrics
 
 
@@ -22,6 +22,14 @@ def test_interval_contains_point_estimate(metric):
     low, high = bootstrap_interval(y_true, y_pred, metric)
     point = {"accuracy": accuracy, "macro_f1": macro_f1}[metric](y_true, y_pred)
     assert low < point < high
+
+
+def test_standard_error_is_the_binomial_one_for_accuracy_and_comes_from_the_same_resamples():
+    y_true, y_pred = _data(2000)
+    estimate = bootstrap_estimate(y_true, y_pred, "accuracy", seed=3)
+    p = accuracy(y_true, y_pred)
+    assert estimate.se == pytest.approx((p * (1 - p) / len(y_true)) ** 0.5, rel=0.15)
+    assert (estimate.low, estimate.high) == bootstrap_interval(y_true, y_pred, "accuracy", seed=3)
 
 
 def test_interval_narrows_with_n():

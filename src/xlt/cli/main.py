@@ -40,6 +40,8 @@ def train(
     set_: list[str] = typer.Option(None, "--set", help=SET_HELP),
     resume: bool = typer.Option(False, "--resume", help="continue from the run's last checkpoint"),
     overwrite: bool = typer.Option(False, "--overwrite", help="delete an existing run folder of this name"),
+    seeds: int = typer.Option(None, "--seeds", help="train one model per seed (training.seed, +1, ...) and report "
+                              "the mean and spread over seeds (sets training.seeds)"),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Fine-tune on the source language(s), then evaluate every test language with the baselines.
@@ -50,9 +52,14 @@ def train(
     from xlt.finetune.train import train as run_training
 
     setup_logging(verbose)
-    cfg = TrainConfig.from_yaml(config, set_ or [])
+    overrides = [*(set_ or []), *([f"training.seeds={seeds}"] if seeds is not None else [])]
+    cfg = TrainConfig.from_yaml(config, overrides)
     run = run_training(cfg, resume=resume, overwrite=overwrite)
-    _report_paths(run.root)
+    if cfg.training.seeds > 1:
+        console.print(f"report: {run.root / 'report.html'}  (also report.md, seeds.json; a run folder per seed: "
+                      f"{run.root / 'seed-*'})")
+    else:
+        _report_paths(run.root)
 
 
 @app.command()

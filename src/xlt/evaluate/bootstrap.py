@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from scipy import stats
@@ -39,6 +39,14 @@ from xlt.evaluate.metrics import (
 )
 
 _MAX_BATCH_CELLS = 1_000_000  # values held in memory at once: resamples x examples, or confusion counts
+
+
+class BootstrapEstimate(NamedTuple):
+    """The percentile interval and the bootstrap standard error (sd of the resampled values, ``ddof=1``)."""
+
+    low: float
+    high: float
+    se: float
 
 
 def bootstrap_interval(
@@ -60,6 +68,26 @@ def bootstrap_interval(
     >>> bootstrap_interval(["a"], ["a"], "macro_f1")
     (1.0, 1.0)
     """
+    low, high, _ = bootstrap_estimate(y_true, y_pred, metric, lang=lang, confidence=confidence,
+                                      n_resamples=n_resamples, seed=seed)
+    return low, high
+
+
+def bootstrap_estimate(
+    y_true: Sequence[Any],
+    y_pred: Sequence[Any],
+    metric: str | Metric,
+    *,
+    lang: str | None = None,
+    confidence: float = 0.95,
+    n_resamples: int = 1000,
+    seed: int = 0,
+) -> BootstrapEstimate:
+    """:func:`bootstrap_interval` and, from the same resamples, the bootstrap standard error of ``metric``.
+
+    >>> bootstrap_estimate(["a"], ["a"], "macro_f1")
+    BootstrapEstimate(low=1.0, high=1.0, se=0.0)
+    """
     fn, batched, decomposed = _resolve(metric, lang)
     if len(y_true) != len(y_pred):
         raise ValueError(f"y_true has {len(y_true)} labels but y_pred has {len(y_pred)}")
@@ -71,7 +99,7 @@ def bootstrap_interval(
         raise ValueError(f"n_resamples must be at least 1, got {n_resamples}")
     if len(y_true) == 1:  # scipy refuses a single observation; the interval is the point itself
         point = float(fn(y_true, y_pred))
-        return point, point
+        return BootstrapEstimate(point, point, 0.0)
 
     n = len(y_true)
     if batched is not None and _is_flat(y_true) and _is_flat(y_pred):
@@ -119,7 +147,8 @@ def bootstrap_interval(
         rng=np.random.default_rng(seed),
     )
     low, high = float(res.confidence_interval.low), float(res.confidence_interval.high)
-    return low, high
+    se = float(res.standard_error)
+    return BootstrapEstimate(low, high, se if np.isfinite(se) else 0.0)  # one resample: no spread to measure
 
 
 def _resolve(metric: str | Metric, lang: str | None

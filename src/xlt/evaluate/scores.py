@@ -13,7 +13,7 @@ from statistics import fmean
 from typing import Any
 
 from xlt.errors import ConfigError, DataError
-from xlt.evaluate.bootstrap import bootstrap_interval
+from xlt.evaluate.bootstrap import bootstrap_estimate
 from xlt.evaluate.metrics import describe_metric, get_metric, metric_info
 
 # system -> language -> (gold, predicted), one value per example: a label, a list of tags per
@@ -37,6 +37,7 @@ def score_systems(
     ``source`` and ``target_mean`` are unweighted means of the primary metric over the languages that
     system was evaluated on (``None`` when it has none) and ``gap = source - target_mean``.
     Every (system, language) uses the same ``seed``, so systems are resampled on the same examples.
+    Each metric has its interval under ``<metric>_ci`` and the bootstrap standard error under ``<metric>_se``.
     ``metric_descriptions`` says what each metric measures; language-dependent metrics (MLQA) get
     the language's code as ``lang`` and each language row records the normalisation used there
     under ``normalisation`` (metric -> description).
@@ -64,9 +65,10 @@ def score_systems(
             row: dict[str, Any] = {"n": len(y_true)}
             for name in metrics:
                 row[name] = get_metric(name, lang)(y_true, y_pred)
-                low, high = bootstrap_interval(y_true, y_pred, name, lang=lang, confidence=confidence,
-                                               n_resamples=n_resamples, seed=seed)
+                low, high, se = bootstrap_estimate(y_true, y_pred, name, lang=lang, confidence=confidence,
+                                                   n_resamples=n_resamples, seed=seed)
                 row[f"{name}_ci"] = [low, high]
+                row[f"{name}_se"] = se  # the bootstrap standard error: the test-sample spread of the score
             dependent = [name for name in metrics if metric_info(name).language_dependent]
             if dependent:
                 row["normalisation"] = {name: describe_metric(name, lang) for name in dependent}

@@ -66,6 +66,9 @@ class TrainingSettings(BaseModel):
     dropout: float | None = Field(None, ge=0, lt=1)  # classifier dropout; None: the encoder's hidden dropout
     label_smoothing: float = Field(0.0, ge=0, lt=1)
     seed: int = Field(0, ge=0)  # numpy's generators take no negative seed
+    # models trained, one per seed: seed, seed + 1, ...; more than 1: a run folder per seed under the run's
+    # folder, and the mean and spread over seeds beside the bootstrap intervals (xlt.finetune.seeds)
+    seeds: int = Field(1, ge=1)
     head_init: Literal["probe", "random"] = "probe"  # probe: fit the head on frozen features first
     early_stopping_patience: int | None = Field(2, ge=1)  # epochs without a better source-dev score; None: off
     select_on_target: bool = False  # choose the checkpoint on target-language dev data: NOT zero-shot

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transformers import EarlyStoppingCallback, Trainer, TrainerCallback, set_seed
 
@@ -44,6 +44,9 @@ from xlt.io import write_json, write_text
 from xlt.model.loader import load_encoder, load_tokenizer
 from xlt.run_folder import RunFolder, RunInfo
 from xlt.training_args import from_settings, mean_loss_trainer
+
+if TYPE_CHECKING:
+    from xlt.finetune.seeds import SeedRuns
 
 log = logging.getLogger("xlt")
 
@@ -79,14 +82,24 @@ class FineTuned:
 
 
 def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
-          callbacks: list[TrainerCallback] | None = None, evaluate: bool = True) -> TrainedRun:
+          callbacks: list[TrainerCallback] | None = None, evaluate: bool = True) -> TrainedRun | SeedRuns:
     """Fine-tune ``config.model`` on the source languages and evaluate on every test language.
+
+    With ``training.seeds`` above 1, one complete run per seed under the run folder and their spread: a
+    :class:`~xlt.finetune.seeds.SeedRuns` (see :mod:`xlt.finetune.seeds`).
 
     ``callbacks`` join the Trainer's (e.g. the tuner's pruning callback). ``evaluate=False`` stops after
     training: run_info.json with the best source-dev score, no saved model, no test language scored
     (what a tuning trial needs). Under ``torchrun``/``accelerate launch`` every process trains, only the
     main one writes the run folder; the others return the same run_info and empty ``results``.
     """
+    if config.training.seeds > 1:
+        if not evaluate:
+            raise ConfigError("training.seeds above 1 scores every seed; a run without evaluation (a tuning "
+                              "trial) trains one seed: set training.seeds=1")
+        from xlt.finetune.seeds import train_seeds  # it calls train() per seed: a cycle, resolved at call time
+
+        return train_seeds(config, resume=resume, overwrite=overwrite, callbacks=callbacks)
     main = is_main_process()
     if num_processes() > 1 and config.evaluation.matrix:
         raise ConfigError("evaluation.matrix trains further models one after another: run it in one process")
