@@ -48,7 +48,8 @@ def translate_with_ray(spec: str | dict | Translator, texts: Sequence[str], *, a
 
             size = batch_size or key_source.batch_size
             translated = ray.data.from_items([{"text": t} for t in todo]).map_batches(
-                TranslateBatch, fn_constructor_kwargs={"spec": spec, "device": device}, concurrency=workers,
+                TranslateBatch, fn_constructor_kwargs={"spec": spec, "device": device},
+                compute=ray.data.ActorPoolStrategy(size=workers),
                 batch_size=size, batch_format="pandas", num_gpus=gpus_per_worker or None)
             for batch in translated.iter_batches(batch_size=size, batch_format="pandas"):
                 new = dict(zip(batch["text"], batch["translation"], strict=True))

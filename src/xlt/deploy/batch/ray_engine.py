@@ -79,8 +79,8 @@ def _run(ray: Any, source: Path, fmt: str, output: Path, predictor_class: type, 
     rows = data.count()
     positions = ray.data.range(rows).rename_columns({"id": POSITION})  # zip pairs rows by order, kept above
     predicted = data.zip(positions).map_batches(
-        predictor_class, fn_constructor_kwargs=options, concurrency=workers, batch_size=rows_per_batch,
-        batch_format="pandas", num_cpus=threads, num_gpus=num_gpus or None)
+        predictor_class, fn_constructor_kwargs=options, compute=ray.data.ActorPoolStrategy(size=workers),
+        batch_size=rows_per_batch, batch_format="pandas", num_cpus=threads, num_gpus=num_gpus or None)
     predicted.write_parquet(str(output), filename_provider=_in_order(), mode="overwrite")
     return rows
 
