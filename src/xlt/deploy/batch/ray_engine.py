@@ -43,7 +43,9 @@ def predict_with_ray(model: str | Path, input: str | Path, output: str | Path, *
 
     ``threads_per_worker``: torch threads (and Ray CPUs) per actor; ``gpus_per_worker``: Ray GPUs per actor.
     ``batch_size``: inputs per forward pass; ``rows_per_batch``: rows Ray hands an actor at once (the work a
-    killed actor redoes). ``overwrite``: replace an existing ``output`` (else that is an error).
+    killed actor redoes). Ray reads one input file as one block and gives a block to one actor, so a single
+    file runs on one actor however many there are.
+    ``overwrite``: replace an existing ``output`` (else that is an error).
     ``predictor_class``: a :class:`Predictor` subclass to run instead.
     """
     require("distributed", "ray")
