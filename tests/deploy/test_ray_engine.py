@@ -60,6 +60,20 @@ def test_every_row_once_in_input_order_as_predicted_locally(cluster, tiny_run, i
     assert out["label"].tolist() == expected
 
 
+def test_a_folder_of_shards_comes_back_once_in_input_order(cluster, tiny_run, expected, tmp_path):
+    import pandas as pd
+
+    folder = tmp_path / "shards"
+    folder.mkdir()
+    frame = pd.DataFrame({"id": [f"r{i}" for i in range(ROWS)], "text": texts(ROWS)})
+    for k, start in enumerate(range(0, ROWS, 300)):  # uneven shards, read as several blocks
+        frame.iloc[start:start + 300].to_parquet(folder / f"in-{k:02d}.parquet")
+    predict_with_ray(tiny_run, folder, tmp_path / "out", workers=2, device="cpu", rows_per_batch=100)
+    out = read_shards(tmp_path / "out")
+    assert out[POSITION].tolist() == list(range(ROWS))
+    assert out["id"].tolist() == frame["id"].tolist() and out["label"].tolist() == expected
+
+
 def test_a_killed_actor_is_restarted_and_every_row_comes_back_once(cluster, tiny_run, input_jsonl, expected,
                                                                   tmp_path):
     marker = tmp_path / "died"
