@@ -19,7 +19,7 @@ from pathlib import Path
 from xlt.evaluate.metrics import metric_label
 from xlt.evaluate.report.html import CSS, _table_html
 from xlt.evaluate.report.markdown import _pipe_table
-from xlt.evaluate.report.table import Cell, Table, fmt
+from xlt.evaluate.report.table import Cell, Table, bold_best, fmt
 from xlt.evaluate.seed_spread import MeanSd, SeedSpread, Spread
 from xlt.io import write_text
 
@@ -53,7 +53,7 @@ def spread_table(spread: SeedSpread) -> Table:
     rows = []
     for lang in languages(spread):
         cells = [_spread_cell(spread.primary(s, lang)) for s in systems]
-        _bold(cells, [sp.mean if (sp := spread.primary(s, lang)) else None for s in systems], max)
+        bold_best(cells, [sp.mean if (sp := spread.primary(s, lang)) else None for s in systems], max)
         label = f"{lang} (source)" if lang in spread.source_languages else lang
         n = next((sp.n for s in systems if (sp := spread.primary(s, lang)) and sp.n is not None), None)
         rows.append([Cell(label), Cell("—" if n is None else str(n)), *cells])
@@ -62,7 +62,7 @@ def spread_table(spread: SeedSpread) -> Table:
                              ("Transfer gap (source − target)", "gap", min)):
         values: list[MeanSd | None] = [getattr(spread.systems[s], key) for s in systems]
         cells = [Cell("—") if v is None else Cell(_mean_sd(v)) for v in values]
-        _bold(cells, [None if v is None else v.mean for v in values], best)
+        bold_best(cells, [None if v is None else v.mean for v in values], best)
         summary.append([Cell(label), Cell(""), *cells])
     return Table(header, rows, summary, sum(lang in spread.source_languages for lang in languages(spread)))
 
@@ -134,12 +134,3 @@ def _spread_cell(sp: Spread | None) -> Cell:
 
 def _share(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.0f}%"
-
-
-def _bold(cells: list[Cell], values: list[float | None], best) -> None:
-    present = [v for v in values if v is not None]
-    if len(present) < 2:
-        return
-    target = best(present)
-    for cell, value in zip(cells, values, strict=True):
-        cell.bold = value is not None and abs(value - target) < 1e-12

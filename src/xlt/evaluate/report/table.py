@@ -83,7 +83,7 @@ def build_table(results: dict[str, Any]) -> Table:
         n = next((sc["n"] for sc in (main_scores, *scores) if sc and "n" in sc), None)
         label = f"{lang} (source)" if lang in sources else lang
         cells = [_score_cell(sc, primary) for sc in scores]
-        _bold_best(cells, [sc.get(primary) if sc else None for sc in scores], max)
+        bold_best(cells, [sc.get(primary) if sc else None for sc in scores], max)
         rows.append([Cell(label), Cell("—" if n is None else str(n)), *cells,
                      *(_score_cell(main_scores, m) for m in extra)])
 
@@ -92,7 +92,7 @@ def build_table(results: dict[str, Any]) -> Table:
                              ("Transfer gap (source − target)", "gap", min)):
         values = [results["systems"][s].get(key) for s in systems]
         cells = [Cell(fmt(v)) for v in values]
-        _bold_best(cells, values, best)
+        bold_best(cells, values, best)
         summary.append([Cell(label), Cell(""), *cells, *(Cell("") for _ in extra)])
     n_source = sum(lang in sources for lang in ordered_languages(results))
     return Table(header, rows, summary, n_source)
@@ -142,7 +142,8 @@ def _score_cell(scores: dict[str, Any] | None, metric: str) -> Cell:
     return Cell(fmt(scores[metric]), ci=f"[{fmt(ci[0])}–{fmt(ci[1])}]" if ci else "")
 
 
-def _bold_best(cells: list[Cell], values: list[float | None], best: Callable[..., float]) -> None:
+def bold_best(cells: list[Cell], values: list[float | None], best: Callable[..., float]) -> None:
+    """Bold the cells whose value is ``best`` of the row's values (nothing when fewer than two are present)."""
     present = [v for v in values if v is not None]
     if len(present) < 2:
         return
