@@ -132,6 +132,9 @@ def test_agreement_correlation_and_flag_hits(e5_tokenizer):
 
     too_few = risk_agreement(risk, {"de": 0.8, "ru": 0.6}, "accuracy")
     assert too_few.spearman is None and "undefined" in too_few.sentence()
+    assert "the one flagged language (ru) is the lowest-scoring one (ru)" in too_few.sentence()
+    missed = risk_agreement(risk, {"de": 0.5, "ru": 0.9}, "accuracy")
+    assert "(ru) is not the lowest-scoring one (de)" in missed.sentence()
     scored = risk.with_scores(scores, metric="accuracy")
     assert scored.agreement == agreement and agreement.sentence() in scored.note()
 

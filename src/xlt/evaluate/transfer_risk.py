@@ -128,6 +128,9 @@ class RiskAgreement(BaseModel):
             flag = "no language is flagged"
         elif k == n:
             flag = "every language is flagged, so the flag does not single any out"
+        elif k == 1:
+            flag = (f"the one flagged language ({self.flagged[0]}) {'is' if self.flagged_among_lowest else 'is not'} "
+                    f"the lowest-scoring one ({self.lowest[0]})")
         else:
             flag = (f"{self.flagged_among_lowest} of the {k} flagged languages ({', '.join(self.flagged)}) "
                     f"{'is' if self.flagged_among_lowest == 1 else 'are'} among the {k} lowest-scoring "
