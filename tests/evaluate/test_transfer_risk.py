@@ -14,8 +14,16 @@ from xlt.cli import risk as risk_cli
 from xlt.cli.main import app
 from xlt.evaluate.report import write_report
 from xlt.evaluate.report.table import SAMPLE
-from xlt.evaluate.transfer_risk import (DEFAULT_SAMPLE, TABLE_TITLE, RiskThresholds, letter_scripts, risk_agreement,
-                                        sample_indices, target_scores, transfer_risk)
+from xlt.evaluate.transfer_risk import (
+    DEFAULT_SAMPLE,
+    TABLE_TITLE,
+    RiskThresholds,
+    letter_scripts,
+    risk_agreement,
+    sample_indices,
+    target_scores,
+    transfer_risk,
+)
 from xlt.finetune.tasks import get_task
 from xlt.run_folder import RunInfo
 
