@@ -8,6 +8,7 @@
     checkpoints/         Trainer checkpoints (resumable; removed after a finished run)
     model/               the trained model: loads with plain transformers; README.md is its Hub model card
     metrics.json         scores per system and language, with intervals
+    transfer_risk.json   each test language's transfer risk from its texts alone, and how well it predicted the scores
     predictions/<lang>.jsonl
     report.md, report.html
 """
@@ -103,6 +104,10 @@ class RunFolder:
     @property
     def metrics(self) -> Path:
         return self.root / "metrics.json"
+
+    @property
+    def transfer_risk(self) -> Path:
+        return self.root / "transfer_risk.json"
 
     @property
     def predictions(self) -> Path:

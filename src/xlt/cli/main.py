@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from xlt.cli import export, models, predict, push, serve, transfer, variants
+from xlt.cli import export, models, predict, push, risk, serve, transfer, variants
 from xlt.cli import pretrain as pretrain_cli
 from xlt.cli import tune as tune_cli
 from xlt.cli.common import SET_HELP, console, friendly_errors, setup_logging
@@ -169,6 +169,7 @@ def demo(
 
 
 # in the order of the pipeline: corpus -> model -> pretraining -> fine-tuning -> evaluation -> deployment
+app.command(epilog=risk.EPILOG)(risk.risk)
 app.command(name="pretrain")(pretrain_cli.pretrain)
 app.command(name="tune")(tune_cli.tune)
 app.command()(export.export)

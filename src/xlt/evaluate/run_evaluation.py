@@ -1,6 +1,7 @@
 """Evaluate a trained model on every test language, beside the baselines, in one pass.
 
-Writes ``metrics.json``, ``predictions/<lang>.jsonl`` and the report into a run folder.
+Writes ``metrics.json``, ``predictions/<lang>.jsonl`` and the report into a run folder; given the source
+training texts, also ``transfer_risk.json`` and the report's transfer-risk table (:mod:`xlt.evaluate.transfer_risk`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,16 @@ from typing import Any
 from datasets import Dataset
 
 from xlt.errors import ConfigError
-from xlt.evaluate.report import rich_table, write_report
+from xlt.evaluate.report import rich_extra_table, rich_table, write_report
 from xlt.evaluate.scores import score_systems
+from xlt.evaluate.transfer_risk import (
+    DEFAULT_SAMPLE,
+    TABLE_TITLE,
+    TransferRisk,
+    sample_indices,
+    target_scores,
+    transfer_risk,
+)
 from xlt.io import write_json, write_jsonl
 from xlt.run_folder import RunFolder, RunInfo
 
@@ -44,13 +53,17 @@ def evaluate_languages(model, tokenizer, spec, task, test: Dataset, source_langu
                        settings=None, seed: int = 0, show: bool = True,
                        extra_systems: dict[str, dict[str, list]] | None = None,
                        before_language: Callable[[str], None] | None = None,
-                       predict_languages: Callable[[dict[str, Dataset]], dict[str, list]] | None = None) -> dict:
+                       predict_languages: Callable[[dict[str, Dataset]], dict[str, list]] | None = None,
+                       risk_source_texts: Sequence[str] | None = None) -> dict:
     """Predict every language of ``test`` with ``model`` and the fitted baselines; write results and report.
 
     ``extra_systems`` (system -> language -> predictions in test order, e.g. translate-test) are scored too.
     ``before_language(lang)`` runs before each language is predicted (MAD-X swaps its language adapter).
     ``predict_languages({lang: rows})`` computes the model's predictions of every language at once elsewhere
     (``xlt evaluate --engine ray``) instead of with ``model`` here.
+    ``risk_source_texts`` (the source training texts, as the task's ``risk_texts`` gives them) adds the transfer
+    risk of every test language, measured on ``task.risk_texts`` of its rows before any label is read, then
+    compared with the scores.
     """
     systems = baselines or {}
     extra = extra_systems or {}
@@ -60,6 +73,8 @@ def evaluate_languages(model, tokenizer, spec, task, test: Dataset, source_langu
     for i, lang in enumerate(test["lang"]):
         rows_of[lang].append(i)
     by_lang = {lang: test.select(rows) for lang, rows in rows_of.items()}
+    risk = _test_risk(task, tokenizer, getattr(spec, "name", None), risk_source_texts, by_lang, source_languages,
+                      seed, run)
     elsewhere = predict_languages(by_lang) if predict_languages is not None else {}
     predictions: dict[str, dict[str, tuple[list[str], list[str]]]] = {MAIN_SYSTEM: {}}
     predictions.update({name: {} for name in [*systems, *extra]})
@@ -91,6 +106,11 @@ def evaluate_languages(model, tokenizer, spec, task, test: Dataset, source_langu
     )
     write_json(run.run_info, run_info.as_dict())
     tables = task.extra_tables(predictions[MAIN_SYSTEM])
+    if risk is not None:
+        risk = risk.with_scores(target_scores(results, MAIN_SYSTEM), metric=results["primary_metric"])
+        write_json(run.transfer_risk, risk.model_dump(mode="json"))
+        tables = {**tables, TABLE_TITLE: risk.table()}
+        results["table_notes"] = {TABLE_TITLE: risk.note()}
     if tables:
         results["tables"] = tables
     write_json(run.metrics, {**results, "run": run_info.as_dict()})
@@ -98,5 +118,28 @@ def evaluate_languages(model, tokenizer, spec, task, test: Dataset, source_langu
     if show:
         from rich.console import Console
 
-        Console().print(rich_table(results))
+        console = Console()
+        console.print(rich_table(results))
+        if risk is not None:
+            console.print(rich_extra_table(TABLE_TITLE, risk.table()))
+            if risk.agreement is not None:
+                console.print(risk.agreement.sentence())
     return results
+
+
+def _test_risk(task, tokenizer, name: str | None, source_texts: Sequence[str] | None, by_lang: dict[str, Dataset],
+               source_languages: Sequence[str], seed: int, run: RunFolder) -> TransferRisk | None:
+    """The test languages' transfer risk from their texts (a seeded sample of rows each), written at once."""
+    if source_texts is None:
+        return None
+    targets = {}
+    for lang, ds in by_lang.items():
+        texts = task.risk_texts(ds.select(sample_indices(len(ds), DEFAULT_SAMPLE, seed)))
+        if texts is None:
+            return None
+        targets[lang] = texts
+    risk = transfer_risk(tokenizer, source_texts, targets, source_languages=source_languages, seed=seed,
+                         tokenizer_name=name)
+    write_json(run.transfer_risk, risk.model_dump(mode="json"))
+    log.info("transfer risk (texts only): flagged %s", ", ".join(risk.flagged()) or "none")
+    return risk

@@ -31,6 +31,7 @@ from xlt.distributed import is_main_process, num_processes, process_device, wait
 from xlt.errors import ConfigError
 from xlt.evaluate.report import write_report
 from xlt.evaluate.run_evaluation import evaluate_languages, fit_baselines
+from xlt.evaluate.transfer_risk import DEFAULT_SAMPLE, sample_indices
 from xlt.finetune.config import TrainConfig
 from xlt.finetune.few_shot import add_few_shot
 from xlt.finetune.model_card import write_model_card
@@ -247,7 +248,14 @@ def evaluate_test_languages(state: FineTuned) -> None:
         model, state.tokenizer, config.model, task, state.data["test"], state.source_languages, state.run,
         baselines=state.baselines, run_info=state.run_info, settings=config.evaluation, seed=config.training.seed,
         extra_systems=modes, before_language=lambda lang: state.strategy.activate_language(model, lang),
+        risk_source_texts=risk_source_texts(task, state.data["train"], config.training.seed),
     )
+
+
+def risk_source_texts(task: Task, train, seed: int) -> list[str] | None:
+    """The source texts the transfer risk compares each test language with: a seeded sample of the training
+    rows (translate-train rows included, as the model saw them), as the task's ``risk_texts`` gives them."""
+    return task.risk_texts(train.select(sample_indices(len(train), DEFAULT_SAMPLE, seed)))
 
 
 def translation_matrix(state: FineTuned) -> None:

@@ -36,7 +36,8 @@ def write_report(results: dict[str, Any], run_info: RunInfo, out_dir: Path,
     test language -> primary score in 0..1) adds a heatmap when it has more than one train language.
     ``extra_tables`` maps a section title to a row -> column -> value table shown after the results,
     e.g. ``{"Entity F1 per type": entity_type_table(per_language)}`` (floats are scores in 0..1,
-    shown x100; ints as they are; ``None`` as a dash). ``figures`` adds PNGs (caption -> bytes), e.g.
+    shown x100; ints as they are; ``None`` as a dash), each followed by its note in
+    ``results["table_notes"]`` (title -> text) if it has one. ``figures`` adds PNGs (caption -> bytes), e.g.
     the few-shot learning curves, after the built-in ones.
     """
     out_dir = Path(out_dir)

@@ -45,7 +45,8 @@ def render_html(results: dict[str, Any], run_info: dict[str, Any], figures: dict
                 extra_tables: ExtraTables | None = None) -> str:
     """The whole report as one HTML page; ``figures`` maps a caption to PNG bytes.
 
-    ``extra_tables`` (title -> row -> column -> value) adds one section per table after the figures.
+    ``extra_tables`` (title -> row -> column -> value) adds one section per table after the figures, each
+    followed by its note in ``results["table_notes"]`` (title -> text), if it has one.
     """
     warning = zero_shot_warning(run_info)
     summary = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in summary_items(run_info))
@@ -56,7 +57,9 @@ def render_html(results: dict[str, Any], run_info: dict[str, Any], figures: dict
     )
     notes = metric_notes(results)
     notes_html = ('<ul class="how">' + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>") if notes else ""
+    table_notes = results.get("table_notes") or {}
     extra = "".join(f'<h2>{escape(caption)}</h2><div class="scroll">{_table_html(build_extra_table(data))}</div>'
+                    + (f'<p class="how">{escape(table_notes[caption])}</p>' if table_notes.get(caption) else "")
                     for caption, data in (extra_tables or {}).items())
     return "\n".join([
         "<!DOCTYPE html>",

@@ -61,7 +61,8 @@ def render_markdown(results: dict[str, Any], run_info: dict[str, Any], figures: 
                     extra_tables: ExtraTables | None = None) -> str:
     """The whole report; ``figures`` maps a caption to a PNG path relative to the report.
 
-    ``extra_tables`` (title -> row -> column -> value) adds one section per table after the figures.
+    ``extra_tables`` (title -> row -> column -> value) adds one section per table after the figures, each
+    followed by its note in ``results["table_notes"]`` (title -> text), if it has one.
     """
     parts = [f"# {title(run_info)}", ""]
     warning = zero_shot_warning(run_info)
@@ -74,6 +75,9 @@ def render_markdown(results: dict[str, Any], run_info: dict[str, Any], figures: 
         parts += [*(f"- {note}" for note in notes), ""]
     for caption, path in figures.items():
         parts += [f"### {caption}", "", f"![{caption}]({path})", ""]
+    notes = results.get("table_notes") or {}
     for caption, data in (extra_tables or {}).items():
         parts += [f"## {caption}", "", render_extra_table(data), ""]
+        if notes.get(caption):
+            parts += [notes[caption], ""]
     return "\n".join(parts)

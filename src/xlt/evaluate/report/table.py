@@ -101,7 +101,8 @@ def build_table(results: dict[str, Any]) -> Table:
 def build_extra_table(data: Mapping[str, Mapping[str, Any]], corner: str = "") -> Table:
     """A row label -> column label -> value grid as a :class:`Table` (columns in first-seen order).
 
-    Floats are scores shown x100 with one decimal, ints as they are (counts), ``None`` as a dash.
+    Floats are scores shown x100 with one decimal, ints as they are (counts), text as it is (a value the caller
+    formatted), ``None`` as a dash.
 
     >>> t = build_extra_table({"PER": {"en": 0.9, "de": 0.75}, "LOC": {"de": 0.5}}, "Entity type")
     >>> t.header, [[c.text for c in row] for row in t.rows]

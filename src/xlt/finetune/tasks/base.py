@@ -91,6 +91,17 @@ class Task:
         """The texts (and text pairs) a deployable task's model reads for ``ds``, prefix applied."""
         raise NotImplementedError(f"task {self.name!r} has no plain-text model inputs")
 
+    def risk_texts(self, ds: Dataset) -> list[str] | None:
+        """The input text of each row of ``ds``, as a user wrote it (no prefix), for the transfer risk
+        (:mod:`xlt.evaluate.transfer_risk`): ``text``, and ``text_pair`` after a space where there is one.
+        ``None`` (also for rows without a ``text`` column): no transfer risk for this task's inputs."""
+        if "text" not in ds.column_names:
+            return None
+        texts = [str(t) for t in ds["text"]]
+        if "text_pair" in ds.column_names:
+            texts = [t if p is None else f"{t} {p}" for t, p in zip(texts, ds["text_pair"], strict=True)]
+        return texts
+
     def collator(self, tokenizer):
         """Pads a batch of :meth:`encode` rows (dynamic padding)."""
         from transformers import DataCollatorWithPadding

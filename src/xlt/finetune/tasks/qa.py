@@ -167,6 +167,10 @@ class QATask(Task):
     def frozen_features(self, encoder, tokenizer, spec: ModelSpec, batch_size: int) -> FrozenQAEncoder:
         return FrozenQAEncoder(self, encoder, tokenizer, spec, batch_size)
 
+    def risk_texts(self, ds: Dataset) -> list[str]:
+        """The question, then its context: all the model reads."""
+        return [f"{q.strip()} {c}" for q, c in zip(ds["question"], ds["context"], strict=True)]
+
     def baseline_inputs(self, ds: Dataset) -> list[dict]:
         return [{"id": r["id"], "question": r["question"], "context": r["context"], "answers": r["answers"]}
                 for r in ds]

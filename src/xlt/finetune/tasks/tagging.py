@@ -171,6 +171,10 @@ class TaggingTask(Task):
     def baseline_inputs(self, ds: Dataset) -> list[list[str]]:
         return list(ds["tokens"])
 
+    def risk_texts(self, ds: Dataset) -> list[str]:
+        """The given words joined by spaces, so that a whitespace word is one of the data's words."""
+        return [" ".join(tokens) for tokens in ds["tokens"]]
+
     def extra_tables(self, predictions: dict[str, tuple[list, list]]) -> dict[str, dict]:
         if self.primary_metric != "entity_f1":
             return {}

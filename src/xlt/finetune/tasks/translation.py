@@ -80,6 +80,10 @@ class TranslationTask(Task):
     def baseline_inputs(self, ds: Dataset) -> list[str]:
         return [str(t).strip() for t in ds["text"]]
 
+    def risk_texts(self, ds: Dataset) -> None:
+        """None: every direction reads source-language text; what differs per language is the output."""
+        return None
+
     def prepare_tokenizer(self, tokenizer, model_name: str = "model") -> None:
         """Set language tags where the family needs them; remember the forced BOS for generation."""
 
