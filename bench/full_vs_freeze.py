@@ -1,7 +1,8 @@
 """`full` against `freeze` over seeds, and how far `full` moves the embedding layer.
 
 For one example config, ``xlt.train`` with ``training.seeds=N`` once per strategy (``full``, then ``freeze``: the
-same split, seeds, budget, learning rate and baselines: the ``freeze`` runs are the example's own recipe). Then, per seed:
+same split, seeds, budget, learning rate and baselines: the ``freeze`` runs are the example's own recipe). Then,
+per seed:
 
 - **Embedding movement** of the ``full`` model against the pretrained encoder: the relative change
   ``||w - w0|| / ||w0||`` of the word-embedding rows of pieces that occur in the training texts and of those that
