@@ -5,7 +5,8 @@
     config.yaml          the resolved configuration (every default written out)
     run_info.json        what the run was (:class:`RunInfo`): model, strategy, data, timings, zero-shot or not
     split.json           which item ids went to train/dev/test, and the seed
-    checkpoints/         Trainer checkpoints (resumable; removed after a finished run)
+    checkpoints/         Trainer checkpoints (resumable; removed after a finished run); epoch-weights/ in it
+                         with training.average_checkpoints: the last epoch ends' trainable weights
     model/               the trained model: loads with plain transformers; README.md is its Hub model card
     metrics.json         scores per system and language, with intervals
     transfer_risk.json   each test language's transfer risk from its texts alone, and how well it predicted the scores
@@ -59,6 +60,13 @@ class RunInfo(BaseModel):
     best_dev_metric: str | None = None
     best_dev_score: float | None = None
     epochs_run: float | None = None
+    # checkpoint averaging (training.average_checkpoints; xlt.finetune.checkpoint_average); None: not asked for
+    averaged_checkpoints: int | None = None  # epoch ends whose weights were averaged (fewer than K: training stopped)
+    averaged_epochs: list[float] | None = None  # which ones
+    average_select: str | None = None  # dev: the average had to score at least best_dev_score; always: used
+    averaged_dev_score: float | None = None  # the average's score on the dev set (best_dev_metric)
+    averaged_used: bool | None = None  # the saved model holds the average, not the best checkpoint
+    weights_note: str | None = None  # one sentence on what the saved weights are, for the report and model card
     source_languages: list[str] = Field(default_factory=list)
     dev_languages: list[str] = Field(default_factory=list)
     processes: int | None = None

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import inspect
+import math
 import typing
 from typing import Any, Literal
 
@@ -78,6 +79,11 @@ class TrainingSettings(BaseModel):
     eval_batch_size: int = Field(64, ge=1)
     max_steps: int = Field(-1, ge=-1)  # stop after this many steps (tests, quick looks); -1: train by epochs
     report_to: list[str] = Field(default_factory=list)  # transformers trackers: tensorboard, mlflow (copies)
+    # K >= 2: after training, the mean of the trainable weights at the last K epoch ends
+    # (xlt.finetune.checkpoint_average); 0: off, the best checkpoint is the model
+    average_checkpoints: int = 0
+    # dev: the average replaces the best checkpoint only if its dev score is at least the best's; always: it does
+    average_select: Literal["dev", "always"] = "dev"
 
     @field_validator("max_steps")
     @classmethod
@@ -85,6 +91,25 @@ class TrainingSettings(BaseModel):
         if value == 0:
             raise ValueError("-1 (train for training.epochs) or a number of steps of 1 or more, not 0")
         return value
+
+    @field_validator("average_checkpoints")
+    @classmethod
+    def _off_or_several(cls, value: int) -> int:
+        if value < 0 or value == 1:
+            why = " (the weights of one epoch end are no average)" if value == 1 else ""
+            raise ValueError(f"0 (off) or the number of last epoch ends whose weights to average, 2 or more; "
+                             f"got {value}{why}")
+        return value
+
+    @model_validator(mode="after")
+    def _enough_epochs_to_average(self) -> TrainingSettings:
+        epoch_ends = math.ceil(self.epochs)  # a last, partial epoch ends too
+        if self.max_steps == -1 and self.average_checkpoints > epoch_ends:
+            raise field_error("TrainingSettings", ("average_checkpoints",),
+                              f"{self.average_checkpoints} epoch ends to average, but training.epochs="
+                              f"{self.epochs:g} has {epoch_ends}: average at most {epoch_ends}, or train longer",
+                              self.average_checkpoints)
+        return self
 
 
 class EvaluationSettings(BaseModel):
@@ -173,6 +198,17 @@ class TrainConfig(YamlConfig):
             raise field_error("TrainConfig", ("evaluation", "baselines"),
                               f"task {self.task!r} has no baseline {', '.join(map(repr, unknown))}; "
                               f"its baselines: {', '.join(known) or 'none'}", self.evaluation.baselines)
+        return self
+
+    @model_validator(mode="after")
+    def _averaging_has_a_dev_set(self) -> TrainConfig:
+        data, t = self.data, self.training
+        if t.average_checkpoints and t.average_select == "dev" and data.dev is None and data.split.dev == 0:
+            raise field_error("TrainConfig", ("training", "average_select"),
+                              "dev compares the averaged weights with the best checkpoint on the dev set, and "
+                              "data.split.dev=0 leaves none: give a dev set (data.dev, or data.split.dev > 0), or "
+                              "set training.average_select: always to use the average unscored",
+                              t.average_select)
         return self
 
     @model_validator(mode="after")

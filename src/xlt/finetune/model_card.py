@@ -3,7 +3,8 @@
 The front matter (``library_name``, ``base_model``, ``language``, ``license``, ``tags``, ``datasets`` and a
 ``model-index`` with one result per test language) is rendered by ``huggingface_hub``'s own
 :class:`~huggingface_hub.ModelCardData`; the body names the base model, task, strategy, training languages,
-data and split seed, which test languages are zero-shot, the per-language scores with their bootstrap
+data and split seed, which test languages are zero-shot, whether the weights are an average of the last epoch
+ends (``training.average_checkpoints``), the per-language scores with their bootstrap
 intervals beside the baselines', the transfer gap, and how to load the model.
 """
 
@@ -260,6 +261,7 @@ def _body(facts: _RunFacts, repo_id: str | None) -> str:
         f"- **Split seed:** {facts.split_seed if facts.split_seed is not None else '—'}",
         f"- **Zero-shot languages:** {', '.join(zero_shot_languages) or 'none'}",
         f"- **Checkpoint selection:** {info.get('zero_shot_note') or '—'}",
+        *([f"- **Weights:** {info['weights_note']}"] if info.get("weights_note") else []),
         "", "## Results", "",
         f"Primary metric: {facts.primary}, ×100, with the {facts.metrics.get('confidence', 0.95):.0%} bootstrap "
         "interval "

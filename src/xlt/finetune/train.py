@@ -32,6 +32,7 @@ from xlt.errors import ConfigError
 from xlt.evaluate.report import write_report
 from xlt.evaluate.run_evaluation import evaluate_languages, fit_baselines
 from xlt.evaluate.transfer_risk import DEFAULT_SAMPLE, sample_indices
+from xlt.finetune.checkpoint_average import EpochWeights
 from xlt.finetune.config import TrainConfig
 from xlt.finetune.few_shot import add_few_shot
 from xlt.finetune.model_card import write_model_card
@@ -78,6 +79,7 @@ class FineTuned:
     baselines: dict = field(default_factory=dict)
     strategy: Strategy | None = None
     parameters: tuple[int, int] = (0, 0)  # (trainable, total) once the strategy is applied
+    averaged: dict = field(default_factory=dict)  # RunInfo fields of checkpoint averaging, where asked for
     run_info: RunInfo | None = None
     results: dict = field(default_factory=dict)
 
@@ -182,7 +184,8 @@ def fit_source_baselines(state: FineTuned) -> None:
 
 
 def fine_tune(state: FineTuned, *, resume: bool, callbacks: list[TrainerCallback]):
-    """The strategy decides what trains; the HF Trainer trains. Returns (trainer, output, (wall, cpu) seconds)."""
+    """The strategy decides what trains; the HF Trainer trains; with ``training.average_checkpoints`` the mean of
+    the last epoch ends replaces the best checkpoint where chosen. Returns (trainer, output, (wall, cpu) seconds)."""
     config, task, run, data = state.config, state.task, state.run, state.data
     state.strategy = make_strategy(config.strategy)
     state.model = state.strategy.apply(state.model)
@@ -191,17 +194,20 @@ def fine_tune(state: FineTuned, *, resume: bool, callbacks: list[TrainerCallback
              f"{total:,}", 100 * trainable / total)
     label2id = _label2id(state)
     interrupt = GracefulInterrupt()
+    epoch_weights = EpochWeights.for_run(config.training, run.checkpoints, dev_rows=len(data["dev"]))  # or None
     started, cpu_started = time.perf_counter(), time.process_time()
     with tracking_env(config.training.report_to, run.root, config.name):  # trackers read it when built
         trainer = _build_trainer(config, task, state.model, state.tokenizer, run,
                                  task.encode(data["train"], state.tokenizer, config.model, label2id),
                                  task.encode(data["dev"], state.tokenizer, config.model, label2id), interrupt,
-                                 callbacks)
+                                 [*([epoch_weights] if epoch_weights else []), *callbacks])
         output = trainer.train(resume_from_checkpoint=True if resume and run.has_checkpoint() else None)
     if interrupt.requested:
         raise TrainingInterrupted(
             f"training interrupted; a checkpoint is in {run.checkpoints}. "
             f"Resume with: xlt train {run.config} --resume")
+    if epoch_weights:  # the best checkpoint is loaded: the average of the last epoch ends replaces it, or not
+        state.averaged = epoch_weights.choose(trainer, config.training.average_select)
     return trainer, output, (time.perf_counter() - started, time.process_time() - cpu_started)
 
 
@@ -222,6 +228,7 @@ def record(state: FineTuned, trainer: Trainer, output, seconds: tuple[float, flo
         best_dev_metric=task.dev_metric_name, best_dev_score=trainer.state.best_metric,
         epochs_run=round(trainer.state.epoch or 0, 2), source_languages=state.source_languages,
         dev_languages=sorted(set(data["dev"]["lang"])), processes=num_processes(), data=data_summary(data),
+        **state.averaged,
     )
 
 

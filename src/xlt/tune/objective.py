@@ -1,4 +1,4 @@
-"""One trial: the base config with the trial's values -> ``train(evaluate=False)`` -> the best source-dev score.
+"""One trial: the base config with the trial's values -> ``train(evaluate=False)`` -> its model's source-dev score.
 
 A trial trains in ``<study>/trials/trial-NNNN/`` with no baselines and scores no test language at all:
 the search cannot see a target language even by accident. Each trial folder gets ``trial.json`` (state
@@ -36,7 +36,8 @@ def trial_config(base: TrainConfig, params: dict[str, Any], number: int, study_d
 
 
 def source_dev_score(run_info: RunInfo) -> float:
-    """The objective: the best dev score of a run whose dev set held source languages only."""
+    """The objective: the dev score of the run's model (the best checkpoint's, or that of the checkpoint average
+    where it replaced it), for a run whose dev set held source languages only."""
     dev, sources = set(run_info.dev_languages), set(run_info.source_languages)
     if not dev:
         raise ConfigError("tuning needs a source-language dev set (data.dev, or a pool split with dev > 0)")
@@ -45,6 +46,8 @@ def source_dev_score(run_info: RunInfo) -> float:
                           "the tuning objective must be the source-language dev score")
     if run_info.best_dev_score is None:
         raise ConfigError("the trial finished without a dev score (no evaluation ran)")
+    if run_info.averaged_used and run_info.averaged_dev_score is not None:
+        return float(run_info.averaged_dev_score)
     return float(run_info.best_dev_score)
 
 

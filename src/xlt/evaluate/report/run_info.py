@@ -5,6 +5,8 @@
 '1.2M trainable of 120.0M (1.00%)'
 >>> zero_shot_warning({"zero_shot": False, "zero_shot_note": "dev set was German"})
 'NOT zero-shot: dev set was German'
+>>> dict(summary_items({"averaged_checkpoints": 2, "weights_note": "the mean of the last 2 epoch ends"}))["Weights"]
+'the mean of the last 2 epoch ends'
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import Any
 MISSING = "—"
 KNOWN = ("name", "task", "model", "prefix", "prefix_source", "pooling", "pooling_source", "max_length",
          "max_length_source", "strategy", "trainable_params", "total_params", "zero_shot", "zero_shot_note",
-         "train_seconds", "data", "created")
+         "train_seconds", "data", "created", "weights_note", "averaged_checkpoints", "averaged_epochs",
+         "average_select", "averaged_dev_score", "averaged_used")
 _MAX_CHARS = 400
 
 
@@ -47,6 +50,7 @@ def summary_items(run_info: dict[str, Any]) -> list[tuple[str, str]]:
         ("Strategy", _text(run_info.get("strategy"))),
         ("Parameters", _params(run_info.get("trainable_params"), run_info.get("total_params"))),
         ("Zero-shot", _zero_shot(run_info)),
+        *([("Weights", _text(run_info.get("weights_note")))] if "averaged_checkpoints" in run_info else []),
         ("Training time", _duration(run_info.get("train_seconds"))),
         ("Data", _text(run_info.get("data"))),
         ("Created", _text(run_info.get("created"))),

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from datasets import Dataset
 from pydantic import BaseModel
 
+from xlt.errors import ConfigError
 from xlt.finetune.tasks.base import Task
 from xlt.model.spec import ModelSpec
 from xlt.translate.hf import generate
@@ -116,6 +117,11 @@ class TranslationTask(Task):
         texts = self.predict(saved.model, saved.tokenizer, saved.spec,
                              Dataset.from_dict({"text": [r["text"] for r in rows]}), batch_size=batch_size)
         return [Translated(translation=t) for t in texts]
+
+    def check_training(self, training) -> None:
+        if training.average_checkpoints:
+            raise ConfigError("task translation trains in its own seq2seq loop, which does not average "
+                              "checkpoints: set training.average_checkpoints: 0")
 
     def train_run(self, config, run, data, *, resume: bool = False):
         from xlt.finetune.seq2seq import train_seq2seq  # seq2seq builds on train(), which imports the tasks
