@@ -168,23 +168,3 @@ def test_predicting_writes_nothing_to_stderr_where_the_json_logs_go(tiny_predict
     capfd.readouterr()
     assert len(tiny_predictor.predict(["red cat", "blau"])) == 2
     assert capfd.readouterr().err == ""  # no progress bar between the log lines
-
-
-def test_a_micro_batch_is_cut_in_one_piece_per_model_thread(tiny_run, tiny_predictor):
-    """With two model threads a 32-text micro-batch runs as two 16-text passes at once, same answers."""
-    import torch
-
-    from xlt.deploy.serve.app import create_app
-    from xlt.deploy.serve.settings import ServeSettings
-
-    threads = torch.get_num_threads()
-    try:
-        app = create_app(ServeSettings(model=tiny_run, max_batch_size=32, threads=2))
-        with LiveServer(app) as server:
-            assert app.state.xlt.predictor.batch_size == 16
-            texts = ["red cat", "der hund", "le chat bleu"] * 11
-            r = httpx.post(f"{server.url}/v1/predict", json={"texts": texts}, timeout=60)
-            assert r.status_code == 200, r.text
-            assert [p["label"] for p in r.json()["predictions"]] == [s.label for s in tiny_predictor.predict(texts)]
-    finally:
-        torch.set_num_threads(threads)

@@ -24,15 +24,6 @@ def default_streams(model) -> int:
     return max(1, torch.get_num_threads()) if model.device.type == "cpu" else 1
 
 
-def per_stream_batch_size(batch_size: int, model) -> int:
-    """The batch size that splits a call of ``batch_size`` inputs evenly over the model's streams.
-
-    A server's micro-batch is one call: cut in one piece per stream it runs on every core at once, where one
-    batch of ``batch_size`` would run on the model's threads inside one pass.
-    """
-    return max(1, -(-batch_size // default_streams(model)))
-
-
 @contextmanager
 def one_thread_per_pass(model) -> Iterator:
     """``model`` set to run each forward pass on the calling thread only (restored on exit).

@@ -79,8 +79,7 @@ def _served_task(predictor: Predictor) -> str:
 
 def create_app(settings: ServeSettings, predictor: Predictor | None = None) -> FastAPI:
     """The service for ``settings.model`` (or an already loaded ``predictor``, e.g. in tests)."""
-    own_predictor = predictor is None
-    if own_predictor:  # reads the card only: the routes' shapes depend on the task, the weights load later
+    if predictor is None:  # reads the card only: the routes' shapes depend on the task, the weights load later
         predictor = Predictor(settings.model, threads=settings.threads, device=settings.device,
                               dtype=settings.dtype, batch_size=max(settings.max_batch_size, 1))
     task = _served_task(predictor)
@@ -94,10 +93,6 @@ def create_app(settings: ServeSettings, predictor: Predictor | None = None) -> F
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         state.predictor.load()
-        if own_predictor:  # a micro-batch runs as one single-thread forward pass per model thread at once
-            from xlt.model.predict import per_stream_batch_size  # torch: in the server process only
-
-            state.predictor.batch_size = per_stream_batch_size(settings.max_batch_size, state.predictor.saved.model)
         state.info = model_info(state.predictor.path, state.predictor.run.root if state.predictor.run else None)
         state.embedder = Embedder(state.predictor, batch_size=max(settings.max_batch_size, 1))
         state.batcher = batcher(state.predictor.predict_rows)
