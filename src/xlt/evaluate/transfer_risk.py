@@ -9,7 +9,7 @@ Per language, on a seeded sample of at most ``sample`` texts (one fast-tokenizer
 * ``novel_script_share``: the share of letters (Unicode category ``L*``; digits, punctuation and spaces are not
   counted) written in a Unicode script that no letter of the source texts is written in. Letters of the
   Common, Inherited and Unknown scripts are left out. The script is the Unicode Script property from
-  ``fontTools.unicodedata`` (fontTools comes with matplotlib, which xlt requires): the first word of a
+  ``fontTools.unicodedata`` (a dependency of xlt, and of matplotlib): the first word of a
   character's name is only a guess at it (``CJK``, ``FULLWIDTH``, ``MODIFIER``).
 
 The risk score puts each signal on one scale, where 1 is its threshold, and takes the worst of the three:
