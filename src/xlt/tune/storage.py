@@ -17,6 +17,9 @@ from pathlib import Path
 
 from xlt.errors import ConfigError
 
+#: what a storage says when another worker created the same tables a moment before (lower case)
+RACE_MESSAGES = ("exist", "duplicate key", "unique constraint failed")
+
 
 def default_storage(study_dir: Path) -> str:
     return f"sqlite:///{Path(study_dir).as_posix()}/study.db"
@@ -33,9 +36,10 @@ def open_storage(url: str):
         try:
             return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs)
         except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.IntegrityError) as err:
-            # Workers started together race to create the tables: SQLite says "already exists", PostgreSQL
-            # "duplicate key value violates unique constraint pg_type_typname_nsp_index". The loser tries again.
-            if attempt == attempts - 1 or not any(s in str(err).lower() for s in ("exist", "duplicate key")):
+            # Workers started together race to create the tables: SQLite says "already exists" or "UNIQUE
+            # constraint failed: alembic_version.version_num", PostgreSQL "duplicate key value violates unique
+            # constraint pg_type_typname_nsp_index". The loser tries again.
+            if attempt == attempts - 1 or not any(s in str(err).lower() for s in RACE_MESSAGES):
                 raise ConfigError(f"--storage {display_url(url)}: cannot open the study storage: {err}") from err
             time.sleep(1 + attempt)
         except (sqlalchemy.exc.SQLAlchemyError, ModuleNotFoundError, ValueError) as err:
