@@ -61,27 +61,32 @@ def relative_change(new, old) -> float:
     return float((new - old).norm() / old.norm())
 
 
-def embedding_movement(full_model: Path, config_path: Path, extra: list[str]) -> dict:
-    """Relative change of the ``full`` run's embedding layer and blocks against the pretrained encoder."""
+def pretrained_reference(config_path: Path, extra: list[str]):
+    """The pretrained encoder's weights, and which vocabulary rows the training texts use (once per config)."""
     import torch
-    from safetensors.torch import load_file
 
     from xlt.finetune.config import TrainConfig
     from xlt.model.loader import load_encoder, load_tokenizer
 
     config = TrainConfig.from_yaml(config_path, extra)
     pretrained = {k: v.float() for k, v in load_encoder(config.model).state_dict().items()}
-    trained = {k.removeprefix("encoder."): v.float() for k, v in load_file(full_model / "model.safetensors").items()
-               if k.startswith("encoder.")}
-    missing = sorted(set(pretrained) - set(trained))
-    if missing:
-        raise SystemExit(f"{full_model}: encoder weights missing from the saved model: {missing[:5]}")
-
     tokenizer = load_tokenizer(config.model)
     texts = [config.model.resolved_prefix() + t for t in config.data.load()["train"]["text"]]
     seen = torch.zeros(pretrained["embeddings.word_embeddings.weight"].shape[0], dtype=torch.bool)
     for ids in tokenizer(texts, truncation=True, max_length=config.model.resolved_max_length())["input_ids"]:
         seen[ids] = True
+    return pretrained, seen
+
+
+def embedding_movement(full_model: Path, pretrained: dict, seen) -> dict:
+    """Relative change of the ``full`` run's embedding layer and blocks against the pretrained encoder."""
+    from safetensors.torch import load_file
+
+    trained = {k.removeprefix("encoder."): v.float() for k, v in load_file(full_model / "model.safetensors").items()
+               if k.startswith("encoder.")}
+    missing = sorted(set(pretrained) - set(trained))
+    if missing:
+        raise SystemExit(f"{full_model}: encoder weights missing from the saved model: {missing[:5]}")
 
     word0, word = pretrained["embeddings.word_embeddings.weight"], trained["embeddings.word_embeddings.weight"]
     row_change = (word - word0).norm(dim=1) / word0.norm(dim=1).clamp(min=1e-12)
@@ -145,9 +150,10 @@ def main() -> None:
     spreads = {s: read_spread(p) for s, p in parents.items()}
     seeds = spreads["full"].seeds
     per_seed = {}
+    pretrained, seen = pretrained_reference(args.config, args.extra)
     for seed in seeds:
         full_run, freeze_run = (parents[s] / seed_folder_name(seed) for s in STRATEGIES)
-        per_seed[seed] = {"movement": embedding_movement(full_run / "model", args.config, args.extra),
+        per_seed[seed] = {"movement": embedding_movement(full_run / "model", pretrained, seen),
                           "agreement": agreement(full_run, freeze_run, args.logit_rows)}
     result = {
         "config": str(args.config), "overrides": args.extra, "seeds": seeds, "cpu": cpu_line(),
