@@ -109,6 +109,57 @@ def test_the_model_holds_the_mean_of_the_last_k_epoch_ends(strategy, tiny_model,
         assert "Weights" in (run.root / "report.html").read_text()
 
 
+# --- average_score_both: the weights not kept are scored too, and the model keeps its own --------------------
+
+def test_the_weights_not_kept_are_scored_beside_the_model(tiny_model, toy_data, tmp_path, monkeypatch):
+    put_aside: dict[str, torch.Tensor] = {}
+    choose = EpochWeights.choose
+
+    def recording_choose(self, trainer, select):
+        fields = choose(self, trainer, select)
+        put_aside.update(self.not_kept)
+        return fields
+
+    monkeypatch.setattr(EpochWeights, "choose", recording_choose)
+    recorder = EpochEndRecorder()
+    cfg = _config(tiny_model, toy_data, tmp_path, average_checkpoints=2, average_select="always",
+                  average_score_both=True)
+    run = train(cfg, callbacks=[recorder])
+
+    # the saved model holds the average; put aside is the best checkpoint, one of the epoch ends
+    average = recorder.mean_of_last(2)
+    assert any(all(torch.equal(put_aside[n], ends[n]) for n in put_aside) for ends in recorder.by_step.values())
+    assert any(not torch.allclose(put_aside[n], average[n]) for n in put_aside)
+    from xlt.finetune.evaluate_saved import evaluate_saved
+    from xlt.finetune.tasks import ClassificationTask
+
+    saved = ClassificationTask().load_model(run.root / "model")
+    saved_params = dict(saved.named_parameters())
+    for name in put_aside:
+        torch.testing.assert_close(saved_params[name], average[name], rtol=1e-6, atol=1e-7, msg=name)
+
+    not_kept = json.loads((run.root / "not-kept" / "metrics.json").read_text())
+    info = RunInfo.read(run.root / "not-kept" / "run_info.json")
+    assert set(not_kept["systems"]) == {"xlt"} and info.averaged_used is False
+    assert info.weights_note.startswith("the best checkpoint, scored beside the saved model")
+    # its scores are those of the saved model with the best checkpoint's weights put back
+    for name, value in put_aside.items():
+        saved_params[name].data.copy_(value)
+    best_folder = tmp_path / "best-model"
+    saved.save_pretrained(best_folder)
+    for extra in (run.root / "model").iterdir():  # tokenizer and xlt's own files: the same model otherwise
+        if not (best_folder / extra.name).exists():
+            (best_folder / extra.name).write_bytes(extra.read_bytes())
+    scored = evaluate_saved(best_folder, None, test=cfg.data.load()["test"], output=tmp_path / "best-eval")
+    for lang, row in not_kept["systems"]["xlt"]["languages"].items():
+        assert scored["systems"]["xlt"]["languages"][lang]["accuracy"] == row["accuracy"], lang
+        predicted = [json.loads(line)["prediction"] for folder in (run.root / "not-kept", tmp_path / "best-eval")
+                     for line in (folder / "predictions" / f"{lang}.jsonl").read_text().splitlines()]
+        assert predicted[:len(predicted) // 2] == predicted[len(predicted) // 2:], lang
+    kept = json.loads((run.root / "metrics.json").read_text())["systems"]["xlt"]["languages"]
+    assert set(kept) == set(not_kept["systems"]["xlt"]["languages"])
+
+
 # --- dev keeps the best checkpoint when the average scores lower, and the average otherwise -------------
 
 def test_use_average():
@@ -150,6 +201,7 @@ def test_choose_keeps_the_weights_dev_prefers(ends, select, used, tmp_path):
     assert fields["averaged_dev_score"] == pytest.approx(4 * mean)
     assert fields["averaged_epochs"] == [1.0, 2.0] and fields["averaged_checkpoints"] == 2
     torch.testing.assert_close(model.weight, torch.full((2, 2), mean if used else 0.2))
+    torch.testing.assert_close(averager.not_kept["weight"], torch.full((2, 2), 0.2 if used else mean))
     assert fields["weights_note"].startswith("the best checkpoint") is not used
     RunInfo(name="x", task="classification", **fields)  # the fields are RunInfo's
 
@@ -172,6 +224,7 @@ def test_one_epoch_end_is_nothing_to_average(tmp_path):
     ({"average_checkpoints": 4}, r"training\.average_checkpoints: 4 epoch ends to average, but training\.epochs=3 "
                                  r"has 3"),
     ({"average_checkpoints": 2, "average_select": "best"}, r"training\.average_select"),
+    ({"average_score_both": True}, r"training\.average_score_both: .* training\.average_checkpoints is 0"),
 ])
 def test_bad_settings_fail_when_the_config_is_read(training, message, tiny_model, toy_data, tmp_path):
     with pytest.raises(ConfigError, match=message):

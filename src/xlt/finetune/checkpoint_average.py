@@ -19,7 +19,9 @@ written), so the window, and the average, are those of the run had it not stoppe
 After ``trainer.train()`` (which loads the best checkpoint), :meth:`EpochWeights.choose` puts the average
 into the model, scores it on the dev set the checkpoints were selected on (source languages, unless
 ``training.select_on_target``) and keeps it or puts the best checkpoint back (:func:`use_average`); it
-returns the :class:`~xlt.run_folder.RunInfo` fields that say which.
+returns the :class:`~xlt.run_folder.RunInfo` fields that say which, and holds the weights it did not keep in
+``not_kept``: with ``training.average_score_both`` the run scores those on the test languages too, into
+``<run>/not-kept/``, so one run shows what averaging changes on the targets (the choice itself stays on dev).
 
 >>> use_average("dev", averaged=0.81, best=0.80), use_average("dev", averaged=0.79, best=0.80)
 (True, False)
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("xlt")
 
+NOT_KEPT = "not-kept"  # in the run folder: the weights not kept, scored (training.average_score_both)
 FOLDER = "epoch-weights"  # inside the Trainer's checkpoints folder (not checkpoint-*: the Trainer ignores it)
 _FILE = re.compile(r"^step-(\d+)\.safetensors$")
 
@@ -92,6 +95,7 @@ class EpochWeights(TrainerCallback):
         self.k = k
         self.folder = Path(checkpoints) / FOLDER
         self.window: deque[EpochEnd] = deque(maxlen=k)
+        self.not_kept: dict[str, torch.Tensor] | None = None  # after choose(): the weights it put aside (CPU)
 
     @classmethod
     def for_run(cls, training: TrainingSettings, checkpoints: str | Path, *, dev_rows: int) -> EpochWeights | None:
@@ -175,7 +179,8 @@ class EpochWeights(TrainerCallback):
                 f"(training.average_checkpoints={self.k})")}
         params = _named_parameters(trainer.model, window[0].weights)
         loaded = {name: p.detach().to("cpu", copy=True) for name, p in params.items()}
-        _assign(params, average(window))
+        averaged = average(window)
+        _assign(params, averaged)
         metric, best = trainer.args.metric_for_best_model, trainer.state.best_metric
         score = None
         if trainer.eval_dataset is not None:  # the Trainer's evaluation loop, without on_evaluate callbacks
@@ -183,6 +188,7 @@ class EpochWeights(TrainerCallback):
         used = use_average(select, averaged=score, best=best)
         if not used:
             _assign(params, loaded)
+        self.not_kept = loaded if used else averaged
         log.info("checkpoint averaging: epochs %s, dev %s %s vs best checkpoint %s: %s", _epochs(epochs), metric,
                  score, best, "the average is used" if used else "the best checkpoint is kept")
         return fields | {"averaged_dev_score": score, "averaged_used": used,
@@ -218,6 +224,14 @@ def _at_epoch_end(state) -> bool:
 
 def _trainable(model) -> dict[str, torch.nn.Parameter]:
     return {name: p for name, p in model.named_parameters() if p.requires_grad}
+
+
+def swap_in(model, weights: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """Put ``weights`` (name -> tensor) into ``model``'s parameters of those names; the values they replace."""
+    params = _named_parameters(model, weights)
+    before = {name: p.detach().to("cpu", copy=True) for name, p in params.items()}
+    _assign(params, weights)
+    return before
 
 
 def _named_parameters(model, names) -> dict[str, torch.nn.Parameter]:

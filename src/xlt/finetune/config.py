@@ -84,6 +84,9 @@ class TrainingSettings(BaseModel):
     average_checkpoints: int = 0
     # dev: the average replaces the best checkpoint only if its dev score is at least the best's; always: it does
     average_select: Literal["dev", "always"] = "dev"
+    # also score the weights averaging did not keep (the average or the best checkpoint) on every test language,
+    # into <run>/not-kept/: what averaging changes on the targets, for a second prediction pass
+    average_score_both: bool = False
 
     @field_validator("max_steps")
     @classmethod
@@ -109,6 +112,10 @@ class TrainingSettings(BaseModel):
                               f"{self.average_checkpoints} epoch ends to average, but training.epochs="
                               f"{self.epochs:g} has {epoch_ends}: average at most {epoch_ends}, or train longer",
                               self.average_checkpoints)
+        if self.average_score_both and not self.average_checkpoints:
+            raise field_error("TrainingSettings", ("average_score_both",),
+                              "scores the weights checkpoint averaging did not keep, and training.average_checkpoints "
+                              "is 0 (off): set it to 2 or more", self.average_score_both)
         return self
 
 

@@ -3,8 +3,9 @@
     prepare -> load model -> baselines -> fine-tune -> record -> save -> evaluate -> post-run steps -> card
 
 Each stage is a function below, in that order; each calls into the module that owns the work. The post-run
-steps (translate-test/translate-train matrix, few-shot learning curves, the train-language matrix) read the
-finished :class:`FineTuned` state and add to the run folder and its report.
+steps (the weights checkpoint averaging did not keep, the translate-test/translate-train matrix, few-shot
+learning curves, the train-language matrix) read the finished :class:`FineTuned` state and add to the run
+folder and its report.
 
 >>> from xlt.finetune.config import TrainConfig
 >>> config = TrainConfig.model_validate({"name": "demo", "data": {"pool": {"format": "builtin:emoji-groups"},
@@ -32,7 +33,7 @@ from xlt.errors import ConfigError
 from xlt.evaluate.report import write_report
 from xlt.evaluate.run_evaluation import evaluate_languages, fit_baselines
 from xlt.evaluate.transfer_risk import DEFAULT_SAMPLE, sample_indices
-from xlt.finetune.checkpoint_average import EpochWeights
+from xlt.finetune.checkpoint_average import NOT_KEPT, EpochWeights, swap_in
 from xlt.finetune.config import TrainConfig
 from xlt.finetune.few_shot import add_few_shot
 from xlt.finetune.model_card import write_model_card
@@ -80,6 +81,7 @@ class FineTuned:
     strategy: Strategy | None = None
     parameters: tuple[int, int] = (0, 0)  # (trainable, total) once the strategy is applied
     averaged: dict = field(default_factory=dict)  # RunInfo fields of checkpoint averaging, where asked for
+    not_kept: dict | None = None  # the weights averaging put aside, where training.average_score_both asks for them
     run_info: RunInfo | None = None
     results: dict = field(default_factory=dict)
 
@@ -208,6 +210,7 @@ def fine_tune(state: FineTuned, *, resume: bool, callbacks: list[TrainerCallback
             f"Resume with: xlt train {run.config} --resume")
     if epoch_weights:  # the best checkpoint is loaded: the average of the last epoch ends replaces it, or not
         state.averaged = epoch_weights.choose(trainer, config.training.average_select)
+        state.not_kept = epoch_weights.not_kept if config.training.average_score_both else None
     return trainer, output, (time.perf_counter() - started, time.process_time() - cpu_started)
 
 
@@ -265,6 +268,28 @@ def risk_source_texts(task: Task, train, seed: int) -> list[str] | None:
     return task.risk_texts(train.select(sample_indices(len(train), DEFAULT_SAMPLE, seed)))
 
 
+def score_not_kept(state: FineTuned) -> None:
+    """The weights checkpoint averaging did not keep (the average or the best checkpoint), scored like the model
+    on every test language into ``<run>/not-kept/`` (``training.average_score_both``); the model is unchanged."""
+    if state.not_kept is None:
+        log.warning("training.average_score_both: nothing was averaged (too few epoch ends), nothing to score")
+        return
+    config, used = state.config, state.run_info.averaged_used
+    kept_aside = "the best checkpoint" if used else "the average of the last epoch ends"
+    run_info = state.run_info.model_copy(update={
+        "name": f"{config.name}: {kept_aside}, not kept", "averaged_used": not used,
+        "weights_note": f"{kept_aside}, scored beside the saved model (training.average_score_both); the saved "
+                        f"model holds {state.run_info.weights_note}"})
+    saved = swap_in(state.model, state.not_kept)
+    try:
+        evaluate_languages(state.model, state.tokenizer, config.model, state.task, state.data["test"],
+                           state.source_languages, RunFolder(state.run.root / NOT_KEPT), run_info=run_info,
+                           settings=config.evaluation, seed=config.training.seed, show=False,
+                           before_language=lambda lang: state.strategy.activate_language(state.model, lang))
+    finally:
+        swap_in(state.model, saved)
+
+
 def translation_matrix(state: FineTuned) -> None:
     """Zero-shot, translate-test and translate-train as rows of the system x test-language matrix."""
     rows = mode_rows(state.results)
@@ -299,6 +324,8 @@ def write_card(run: RunFolder) -> None:
 def post_run_steps(config: TrainConfig, source_languages: list[str]) -> list[Callable[[FineTuned], None]]:
     """The steps after evaluation that ``config`` asks for, in order."""
     steps: list[Callable[[FineTuned], None]] = []
+    if config.training.average_score_both:
+        steps.append(score_not_kept)
     if config.translate.enabled and not config.translate.augment_train:
         steps.append(translation_matrix)
     if config.few_shot is not None:

@@ -1,0 +1,81 @@
+"""Checkpoint averaging against the best checkpoint, over the seeds of one finished run, without training anything.
+
+The run must have been trained with ``training.average_checkpoints: K`` and ``training.average_score_both: true``
+(and usually ``training.seeds: 3``): each seed folder then holds both weights' test scores, the saved model's in
+``metrics.json`` and the other's in ``not-kept/metrics.json``. This script pairs them by what each one is (the
+run_info's ``averaged_used``), and prints the mean ± sd over seeds of the primary metric per language, the source
+score and the target mean for both, and how often the source-dev comparison kept the average.
+
+    python bench/checkpoint_average.py runs/ner-uner-seeds --output bench/results/checkpoint_average_ner.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from xlt.evaluate.seed_spread import seed_spread
+from xlt.io import write_json
+from xlt.run_folder import RunInfo
+
+SYSTEMS = ("best checkpoint", "average")
+
+
+def seed_folders(run: Path) -> list[Path]:
+    """The seed run folders of ``run`` (``seed-<n>/``); a spread needs two or more."""
+    folders = sorted(run.glob("seed-*"), key=lambda p: int(p.name.split("-")[1]))
+    if len(folders) < 2:
+        raise SystemExit(f"{run}: {len(folders)} seed folder(s); train with training.seeds: 2 or more")
+    return folders
+
+
+def paired(folder: Path) -> tuple[dict, RunInfo]:
+    """One seed's metrics.json with ``xlt`` replaced by the two systems of :data:`SYSTEMS`."""
+    not_kept = folder / "not-kept" / "metrics.json"
+    if not not_kept.is_file():
+        raise SystemExit(f"{not_kept} is missing: train with training.average_checkpoints >= 2 and "
+                         "training.average_score_both: true")
+    info = RunInfo.read(folder / "run_info.json")
+    kept, other = (json.loads(path.read_text()) for path in (folder / "metrics.json", not_kept))
+    average, best = (kept, other) if info.averaged_used else (other, kept)
+    result = dict(kept)
+    result["systems"] = {"best checkpoint": best["systems"]["xlt"], "average": average["systems"]["xlt"]}
+    return result, info
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("run", type=Path, help="a finished multi-seed run folder (with seed-<n>/ folders)")
+    parser.add_argument("--output", type=Path, help="also write the comparison as JSON here")
+    args = parser.parse_args()
+
+    folders = seed_folders(args.run)
+    pairs = [paired(folder) for folder in folders]
+    spread = seed_spread({i: result for i, (result, _) in enumerate(pairs)}, [f.name for f in folders])
+    infos = [info for _, info in pairs]
+    metric = spread.primary_metric
+    print(f"{args.run}: {len(folders)} seed(s), {metric}; K = {infos[0].averaged_checkpoints} "
+          f"({infos[0].average_select}); the average kept by source dev in "
+          f"{sum(bool(i.averaged_used) for i in infos)} of {len(infos)}")
+    print("| weights | " + " | ".join(spread.source_languages + spread.target_languages)
+          + " | source | target mean |")
+    print("|---" * (len(spread.source_languages) + len(spread.target_languages) + 3) + "|")
+    for system in SYSTEMS:
+        s = spread.systems[system]
+        cells = [f"{s.languages[lang][metric].mean:.4f} ± {s.languages[lang][metric].sd:.4f}"
+                 for lang in spread.source_languages + spread.target_languages]
+        print(f"| {system} | " + " | ".join(cells)
+              + f" | {s.source.mean:.4f} ± {s.source.sd:.4f} | {s.target_mean.mean:.4f} ± {s.target_mean.sd:.4f} |")
+    difference = [a - b for a, b in zip(spread.systems["average"].target_mean.values,
+                                        spread.systems["best checkpoint"].target_mean.values, strict=True)]
+    print("target mean, average - best, per seed: " + ", ".join(f"{d:+.4f}" for d in difference))
+    if args.output:
+        write_json(args.output, {"run": str(args.run), "average_kept_by_dev": [bool(i.averaged_used) for i in infos],
+                                 "averaged_epochs": [i.averaged_epochs for i in infos],
+                                 "best_epochs_run": [i.epochs_run for i in infos],
+                                 "target_mean_difference": difference, "spread": spread.model_dump(mode="json")})
+
+
+if __name__ == "__main__":
+    main()
