@@ -19,7 +19,7 @@ from xlt.evaluate.transfer_risk import (
     DEFAULT_SAMPLE,
     TABLE_TITLE,
     TransferRisk,
-    sample_indices,
+    risk_texts_by_language,
     target_scores,
     transfer_risk,
 )
@@ -48,6 +48,14 @@ def ordered_languages(test: Dataset, source_languages: Sequence[str]) -> list[st
                                                                   if lang not in source_languages]
 
 
+def split_by_language(test: Dataset, source_languages: Sequence[str]) -> dict[str, Dataset]:
+    """language -> its rows of ``test``, in :func:`ordered_languages` order (sources first)."""
+    rows_of: dict[str, list[int]] = {lang: [] for lang in ordered_languages(test, source_languages)}
+    for i, lang in enumerate(test["lang"]):
+        rows_of[lang].append(i)
+    return {lang: test.select(rows) for lang, rows in rows_of.items()}
+
+
 def evaluate_languages(model, tokenizer, spec, task, test: Dataset, source_languages: list[str],
                        run: RunFolder, *, baselines: dict[str, Any] | None = None, run_info: RunInfo,
                        settings=None, seed: int = 0, show: bool = True,
@@ -68,11 +76,7 @@ def evaluate_languages(model, tokenizer, spec, task, test: Dataset, source_langu
     systems = baselines or {}
     extra = extra_systems or {}
 
-    languages = ordered_languages(test, source_languages)
-    rows_of: dict[str, list[int]] = {lang: [] for lang in languages}
-    for i, lang in enumerate(test["lang"]):
-        rows_of[lang].append(i)
-    by_lang = {lang: test.select(rows) for lang, rows in rows_of.items()}
+    by_lang = split_by_language(test, source_languages)
     risk = _test_risk(task, tokenizer, getattr(spec, "name", None), risk_source_texts, by_lang, source_languages,
                       seed, run)
     elsewhere = predict_languages(by_lang) if predict_languages is not None else {}
@@ -132,12 +136,9 @@ def _test_risk(task, tokenizer, name: str | None, source_texts: Sequence[str] | 
     """The test languages' transfer risk from their texts (a seeded sample of rows each), written at once."""
     if source_texts is None:
         return None
-    targets = {}
-    for lang, ds in by_lang.items():
-        texts = task.risk_texts(ds.select(sample_indices(len(ds), DEFAULT_SAMPLE, seed)))
-        if texts is None:
-            return None
-        targets[lang] = texts
+    targets = risk_texts_by_language(task, by_lang, DEFAULT_SAMPLE, seed)
+    if targets is None:
+        return None
     risk = transfer_risk(tokenizer, source_texts, targets, source_languages=source_languages, seed=seed,
                          tokenizer_name=name)
     write_json(run.transfer_risk, risk.model_dump(mode="json"))

@@ -196,6 +196,24 @@ def sample_indices(total: int, k: int, seed: int = 0) -> list[int]:
     return sorted(random.Random(seed).sample(range(total), k))
 
 
+def sampled_risk_texts(task, rows, sample: int = DEFAULT_SAMPLE, seed: int = 0) -> list[str] | None:
+    """``task.risk_texts`` of a seeded sample of at most ``sample`` of ``rows`` (a Dataset); None where the task
+    has no transfer risk (its ``risk_texts`` gives None)."""
+    return task.risk_texts(rows.select(sample_indices(len(rows), sample, seed)))
+
+
+def risk_texts_by_language(task, by_language: Mapping[str, Any], sample: int = DEFAULT_SAMPLE,
+                           seed: int = 0) -> dict[str, list[str]] | None:
+    """language -> :func:`sampled_risk_texts` of its rows (language -> Dataset); None where the task has none."""
+    targets = {}
+    for lang, rows in by_language.items():
+        texts = sampled_risk_texts(task, rows, sample, seed)
+        if texts is None:
+            return None
+        targets[lang] = texts
+    return targets
+
+
 @cache
 def script_of(char: str) -> str:
     """The ISO 15924 code of ``char``'s Unicode script (``Latn``, ``Cyrl``, ``Hani``; ``Zyyy`` for common).

@@ -8,8 +8,14 @@ Translate-train rows are not made here: the source is the training data as the c
 from __future__ import annotations
 
 from xlt.errors import ConfigError
-from xlt.evaluate.run_evaluation import ordered_languages
-from xlt.evaluate.transfer_risk import DEFAULT_SAMPLE, TransferRisk, sample_indices, transfer_risk
+from xlt.evaluate.run_evaluation import split_by_language
+from xlt.evaluate.transfer_risk import (
+    DEFAULT_SAMPLE,
+    TransferRisk,
+    risk_texts_by_language,
+    sampled_risk_texts,
+    transfer_risk,
+)
 from xlt.finetune.config import TrainConfig
 from xlt.finetune.tasks import get_task
 from xlt.model.loader import load_tokenizer
@@ -27,18 +33,12 @@ def config_risk(config: TrainConfig, *, model: str | None = None, sample: int = 
     seed = config.training.seed if seed is None else seed
     data = config.data.load()
     train, test = data["train"], data["test"]
-    source = task.risk_texts(train.select(sample_indices(len(train), sample, seed)))
+    source = sampled_risk_texts(task, train, sample, seed)
     if source is None:
         raise ConfigError(f"task {config.task!r} has no transfer risk: its inputs are the same language in every "
                           "direction")
     source_languages = sorted(set(train["lang"]))
-    rows_of: dict[str, list[int]] = {}
-    for i, lang in enumerate(test["lang"]):
-        rows_of.setdefault(lang, []).append(i)
-    targets = {}
-    for lang in ordered_languages(test, source_languages):
-        rows = rows_of[lang]
-        targets[lang] = task.risk_texts(test.select([rows[i] for i in sample_indices(len(rows), sample, seed)]))
+    targets = risk_texts_by_language(task, split_by_language(test, source_languages), sample, seed)
     spec = config.model if model is None else ModelSpec(name=model)
     return transfer_risk(load_tokenizer(spec), source, targets, source_languages=source_languages, sample=sample,
                          seed=seed, tokenizer_name=spec.name)

@@ -32,7 +32,7 @@ from xlt.distributed import is_main_process, num_processes, process_device, wait
 from xlt.errors import ConfigError
 from xlt.evaluate.report import write_report
 from xlt.evaluate.run_evaluation import evaluate_languages, fit_baselines
-from xlt.evaluate.transfer_risk import DEFAULT_SAMPLE, sample_indices
+from xlt.evaluate.transfer_risk import DEFAULT_SAMPLE, sampled_risk_texts
 from xlt.finetune.checkpoint_average import NOT_KEPT, EpochWeights, swap_in
 from xlt.finetune.config import TrainConfig
 from xlt.finetune.few_shot import add_few_shot
@@ -265,7 +265,7 @@ def evaluate_test_languages(state: FineTuned) -> None:
 def risk_source_texts(task: Task, train, seed: int) -> list[str] | None:
     """The source texts the transfer risk compares each test language with: a seeded sample of the training
     rows (translate-train rows included, as the model saw them), as the task's ``risk_texts`` gives them."""
-    return task.risk_texts(train.select(sample_indices(len(train), DEFAULT_SAMPLE, seed)))
+    return sampled_risk_texts(task, train, DEFAULT_SAMPLE, seed)
 
 
 def score_not_kept(state: FineTuned) -> None:
