@@ -1,12 +1,13 @@
 """Checkpoint averaging against the best checkpoint, over the seeds of one finished run, without training anything.
 
-The run must have been trained with ``training.average_checkpoints: K`` and ``training.average_score_both: true``
-(and usually ``training.seeds: 3``): each seed folder then holds both weights' test scores, the saved model's in
-``metrics.json`` and the other's in ``not-kept/metrics.json``. This script pairs them by what each one is (the
-run_info's ``averaged_used``), and prints the mean ± sd over seeds of the primary metric per language, the source
-score and the target mean for both, and how often the source-dev comparison kept the average.
+The run must have been trained with ``training.average_checkpoints: K``, ``training.average_score_both: true`` and
+``training.seeds`` of 2 or more: each seed folder then holds both weights' test scores, the saved model's in
+``metrics.json`` and the other's in ``not-kept/metrics.json`` (``seeds.json`` holds their spread as two systems).
+This script pairs them by what each one is (the run_info's ``averaged_used``), and prints the mean ± sd over seeds
+of the primary metric per language, the source score and the target mean for both, the per-seed difference, and
+how often the source-dev comparison kept the average.
 
-    python bench/checkpoint_average.py runs/ner-uner-seeds --output bench/results/checkpoint_average_ner.json
+    python bench/checkpoint_average.py runs/ner-uner --output bench/results/checkpoint_average_ner.json
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ import json
 from pathlib import Path
 
 from xlt.evaluate.seed_spread import seed_spread
+from xlt.finetune.checkpoint_average import AVERAGED_SYSTEM, BEST_SYSTEM, NOT_KEPT, with_both_weights
 from xlt.io import write_json
 from xlt.run_folder import RunInfo
 
-SYSTEMS = ("best checkpoint", "average")
+SYSTEMS = {"best checkpoint": BEST_SYSTEM, "average": AVERAGED_SYSTEM}
 
 
 def seed_folders(run: Path) -> list[Path]:
@@ -31,17 +33,14 @@ def seed_folders(run: Path) -> list[Path]:
 
 
 def paired(folder: Path) -> tuple[dict, RunInfo]:
-    """One seed's metrics.json with ``xlt`` replaced by the two systems of :data:`SYSTEMS`."""
-    not_kept = folder / "not-kept" / "metrics.json"
-    if not not_kept.is_file():
-        raise SystemExit(f"{not_kept} is missing: train with training.average_checkpoints >= 2 and "
-                         "training.average_score_both: true")
+    """One seed's scores with the best checkpoint and the average as two systems."""
     info = RunInfo.read(folder / "run_info.json")
-    kept, other = (json.loads(path.read_text()) for path in (folder / "metrics.json", not_kept))
-    average, best = (kept, other) if info.averaged_used else (other, kept)
-    result = dict(kept)
-    result["systems"] = {"best checkpoint": best["systems"]["xlt"], "average": average["systems"]["xlt"]}
-    return result, info
+    both = with_both_weights(json.loads((folder / "metrics.json").read_text()), folder, info.averaged_used)
+    if both is None:
+        raise SystemExit(f"{folder / NOT_KEPT / 'metrics.json'} is missing: train with "
+                         "training.average_checkpoints >= 2 and training.average_score_both: true")
+    both["systems"] = {name: both["systems"][system] for name, system in SYSTEMS.items()}
+    return both, info
 
 
 def main() -> None:

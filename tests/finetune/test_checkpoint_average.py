@@ -370,7 +370,7 @@ def test_a_tuning_trial_is_scored_by_the_weights_it_keeps():
 # --- every seed averages its own epoch ends ------------------------------------------------------------
 
 def test_each_seed_averages_its_own_checkpoints(tiny_model, toy_data, tmp_path):
-    cfg = _config(tiny_model, toy_data, tmp_path, epochs=2, seeds=2, average_checkpoints=2)
+    cfg = _config(tiny_model, toy_data, tmp_path, epochs=2, seeds=2, average_checkpoints=2, average_score_both=True)
     runs = train(cfg)
     assert isinstance(runs, SeedRuns)
     for seed, run in runs.runs.items():
@@ -378,3 +378,16 @@ def test_each_seed_averages_its_own_checkpoints(tiny_model, toy_data, tmp_path):
         assert (info.averaged_checkpoints, info.averaged_epochs, info.average_select) == (2, [1.0, 2.0], "dev"), seed
         assert info.averaged_used is (info.averaged_dev_score >= info.best_dev_score), seed
         assert "**Weights:**" in (run.root / "report.md").read_text()
+    # both weights, scored in every seed, are two more systems of the spread
+    spread = json.loads(runs.seeds_json.read_text())
+    assert {"xlt", "xlt best-checkpoint", "xlt averaged"} <= set(spread["systems"])
+    for seed, run in runs.runs.items():
+        kept = json.loads((run.root / "metrics.json").read_text())["systems"]["xlt"]["languages"]
+        other = json.loads((run.root / "not-kept" / "metrics.json").read_text())["systems"]["xlt"]["languages"]
+        as_kept = "xlt averaged" if run.run_info.averaged_used else "xlt best-checkpoint"
+        as_other = "xlt best-checkpoint" if run.run_info.averaged_used else "xlt averaged"
+        i = list(runs.runs).index(seed)
+        for lang in kept:
+            assert spread["systems"][as_kept]["languages"][lang]["accuracy"]["values"][i] == kept[lang]["accuracy"]
+            assert spread["systems"][as_other]["languages"][lang]["accuracy"]["values"][i] == other[lang]["accuracy"]
+    assert "xlt averaged" in (runs.root / "report.md").read_text()

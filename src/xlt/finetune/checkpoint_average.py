@@ -31,6 +31,7 @@ returns the :class:`~xlt.run_folder.RunInfo` fields that say which, and holds th
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -45,6 +46,7 @@ from safetensors.torch import save_file
 from transformers import TrainerCallback
 
 from xlt.errors import ConfigError
+from xlt.evaluate.run_evaluation import MAIN_SYSTEM
 from xlt.io import atomic_path
 
 if TYPE_CHECKING:
@@ -53,6 +55,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("xlt")
 
 NOT_KEPT = "not-kept"  # in the run folder: the weights not kept, scored (training.average_score_both)
+#: the two weights as systems of a multi-seed run's spread (seeds.json and its report), with average_score_both
+BEST_SYSTEM, AVERAGED_SYSTEM = f"{MAIN_SYSTEM} best-checkpoint", f"{MAIN_SYSTEM} averaged"
 FOLDER = "epoch-weights"  # inside the Trainer's checkpoints folder (not checkpoint-*: the Trainer ignores it)
 _FILE = re.compile(r"^step-(\d+)\.safetensors$")
 
@@ -193,6 +197,19 @@ class EpochWeights(TrainerCallback):
                  score, best, "the average is used" if used else "the best checkpoint is kept")
         return fields | {"averaged_dev_score": score, "averaged_used": used,
                          "weights_note": weights_note(epochs, select, used, metric, score, best)}
+
+
+def with_both_weights(results: dict, run_root: str | Path, averaged_used: bool | None) -> dict | None:
+    """A run's ``metrics.json`` contents with two more systems, :data:`BEST_SYSTEM` and :data:`AVERAGED_SYSTEM`:
+    the saved model's scores and those of ``<run>/not-kept/`` (``training.average_score_both``), each under what it
+    is; None where the run has no ``not-kept/`` scores (nothing was averaged)."""
+    path = Path(run_root) / NOT_KEPT / "metrics.json"
+    if averaged_used is None or not path.is_file():
+        return None
+    kept = results["systems"][MAIN_SYSTEM]
+    other = json.loads(path.read_text("utf-8"))["systems"][MAIN_SYSTEM]
+    averaged, best = (kept, other) if averaged_used else (other, kept)
+    return {**results, "systems": {**results["systems"], BEST_SYSTEM: best, AVERAGED_SYSTEM: averaged}}
 
 
 def weights_note(epochs: list[float], select: str, used: bool, metric: str | None, score: float | None,

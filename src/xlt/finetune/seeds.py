@@ -5,7 +5,8 @@
     runs/<name>/
         config.yaml      the resolved config (training.seeds: N): ``xlt train runs/<name>/config.yaml --resume``
         seed-<s>/        a normal run folder for each seed s = training.seed, training.seed + 1, ...
-        seeds.json       mean, sd and the seed / test-sample variance split per system and language (SeedSpread)
+        seeds.json       mean, sd and the seed / test-sample variance split per system and language (SeedSpread);
+                         with training.average_score_both also the systems "xlt best-checkpoint" and "xlt averaged"
         report.md, report.html
 
 Seed ``training.seed`` is the same run as the config with ``training.seeds: 1``: every seed trains on the same
@@ -29,6 +30,7 @@ from xlt.distributed import is_main_process, wait_for_everyone
 from xlt.errors import ConfigError
 from xlt.evaluate.report.seeds import write_seed_report
 from xlt.evaluate.seed_spread import SeedSpread, seed_spread
+from xlt.finetune.checkpoint_average import with_both_weights
 from xlt.finetune.config import TrainConfig
 from xlt.finetune.train import TrainedRun, train
 from xlt.interrupt import TrainingInterrupted
@@ -102,12 +104,25 @@ def train_seeds(config: TrainConfig, *, resume: bool = False, overwrite: bool = 
                 f"finished. Resume with: xlt train {parent / 'config.yaml'} --resume") from None
     spread = None
     if is_main_process():
-        spread = seed_spread({seed: run.results for seed, run in runs.items()},
-                             [seed_folder_name(seed) for seed in runs])
+        spread = seed_spread(_seed_results(config, runs), [seed_folder_name(seed) for seed in runs])
         write_text(parent / SEEDS_FILE, spread.model_dump_json(indent=2) + "\n")
         write_seed_report(spread, parent, config.name)
     wait_for_everyone()
     return SeedRuns(parent, runs, spread)
+
+
+def _seed_results(config: TrainConfig, runs: dict[int, TrainedRun]) -> dict[int, dict]:
+    """seed -> its scores; with ``training.average_score_both`` the best checkpoint and the average are two more
+    systems (where every seed averaged: a spread needs each system in every seed)."""
+    results = {seed: run.results for seed, run in runs.items()}
+    if not config.training.average_score_both:
+        return results
+    both = {seed: with_both_weights(run.results, run.root, run.run_info.averaged_used) for seed, run in runs.items()}
+    if any(value is None for value in both.values()):
+        log.warning("training.average_score_both: not every seed averaged its checkpoints (too few epoch ends); "
+                    "the spread shows the saved models only")
+        return results
+    return both
 
 
 def read_run(folder: RunFolder) -> TrainedRun:
