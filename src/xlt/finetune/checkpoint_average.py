@@ -181,17 +181,15 @@ class EpochWeights(TrainerCallback):
             return fields | {"averaged_used": False, "weights_note": (
                 f"not averaged: training stopped after {len(window)} epoch end(s), too few to average "
                 f"(training.average_checkpoints={self.k})")}
-        params = _named_parameters(trainer.model, window[0].weights)
-        loaded = {name: p.detach().to("cpu", copy=True) for name, p in params.items()}
         averaged = average(window)
-        _assign(params, averaged)
+        loaded = swap_in(trainer.model, averaged)
         metric, best = trainer.args.metric_for_best_model, trainer.state.best_metric
         score = None
         if trainer.eval_dataset is not None:  # the Trainer's evaluation loop, without on_evaluate callbacks
             score = trainer.predict(trainer.eval_dataset, metric_key_prefix="eval").metrics.get(f"eval_{metric}")
         used = use_average(select, averaged=score, best=best)
         if not used:
-            _assign(params, loaded)
+            swap_in(trainer.model, loaded)
         self.not_kept = loaded if used else averaged
         log.info("checkpoint averaging: epochs %s, dev %s %s vs best checkpoint %s: %s", _epochs(epochs), metric,
                  score, best, "the average is used" if used else "the best checkpoint is kept")
