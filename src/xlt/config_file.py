@@ -265,6 +265,23 @@ def field_error(title: str, loc: Location, message: str, value: Any) -> Validati
         title, [InitErrorDetails(type=PydanticCustomError("value_error", message), loc=loc, input=value)])
 
 
+def changed_keys(before: Mapping[str, Any], after: Mapping[str, Any], at: str = "") -> dict[str, tuple[Any, Any]]:
+    """Dotted key -> ``(before, after)`` for every value that differs between two dumped configs (a key that
+    only one side has is ``None`` on the other).
+
+    >>> changed_keys({"a": 1, "b": {"c": 2, "d": [1]}}, {"a": 1, "b": {"c": 3, "d": [1]}})
+    {'b.c': (2, 3)}
+    """
+    changed: dict[str, tuple[Any, Any]] = {}
+    for key in [*before, *(k for k in after if k not in before)]:
+        old, new = before.get(key), after.get(key)
+        if isinstance(old, Mapping) and isinstance(new, Mapping):
+            changed.update(changed_keys(old, new, f"{at}{key}."))
+        elif old != new:
+            changed[f"{at}{key}"] = (old, new)
+    return changed
+
+
 class YamlConfig(BaseModel):
     """A pydantic config that round-trips through YAML and ``--set`` overrides.
 
@@ -273,6 +290,9 @@ class YamlConfig(BaseModel):
 
     #: how a validation error of the whole config (not of one field) names it ("invalid <kind>: ...")
     kind: ClassVar[str] = "configuration"
+    #: dotted keys (or sections) that ``--resume`` may change: how long to train and what is scored after,
+    #: never what the weights trained so far came from
+    resume_may_change: ClassVar[tuple[str, ...]] = ()
 
     @property
     def run_dir(self) -> Path:
@@ -299,3 +319,17 @@ class YamlConfig(BaseModel):
 
     def to_yaml(self) -> str:
         return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+
+    def check_resumes(self, stored: str | Path) -> None:
+        """Fail unless ``stored``, the config.yaml of the run to resume, holds this config (defaults filled in on
+        both sides) up to :attr:`resume_may_change`: a resumed run goes on training what it started, and the
+        config.yaml it rewrites stays true."""
+        may_change = ("name", "output_dir", *self.resume_may_change)  # where the run lives: a folder may be moved
+        before = type(self).from_yaml(stored).model_dump(mode="json")
+        changed = {key: values for key, values in changed_keys(before, self.model_dump(mode="json")).items()
+                   if not any(key == free or key.startswith(f"{free}.") for free in may_change)}
+        if changed:
+            shown = "; ".join(f"{key}: {old!r} there, {new!r} now" for key, (old, new) in list(changed.items())[:5])
+            more = f" (and {len(changed) - 5} more)" if len(changed) > 5 else ""
+            raise ConfigError(f"--resume: {stored} was started with another config: {shown}{more}. Resume with "
+                              f"the run's own config ({stored} --resume), or start a new run (--set name=...)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from xlt.errors import ConfigError, DataError
 from xlt.finetune.config import TrainConfig
 from xlt.finetune.train import train
 from xlt.interrupt import GracefulInterrupt, TrainingInterrupted
+from xlt.run_folder import RunFolder
 
 
 def toy_config(tiny_model: Path, toy_data: Path, out: Path, **overrides) -> TrainConfig:
@@ -85,6 +87,29 @@ def test_existing_run_is_not_overwritten_silently(tiny_model, toy_data, tmp_path
     with pytest.raises(ConfigError, match="no checkpoint"):
         train(cfg, resume=True)
     train(cfg, overwrite=True)
+
+
+def test_resume_refuses_a_config_that_changes_what_trained(tiny_model, toy_data, tmp_path, monkeypatch):
+    """--resume with another learning rate fails before any data loads, naming the key and both values; a longer
+    schedule or other evaluation settings may change (the config.yaml the run rewrites stays true)."""
+    train_module = sys.modules[train.__module__]  # xlt.finetune.train, the module (the package exports the function)
+
+    cfg = toy_config(tiny_model, toy_data, tmp_path, training={"epochs": 1})
+    run = RunFolder(cfg.run_dir)
+    (run.checkpoints / "checkpoint-2").mkdir(parents=True)  # as Ctrl-C leaves it
+    run.config.write_text(cfg.to_yaml())
+    changed = cfg.with_overrides(["training.learning_rate=1e-2", "model.max_length=64"])
+    with pytest.raises(ConfigError, match=r"model.max_length: 32 there, 64 now; training.learning_rate: 0.001 there, "
+                                          r"0.01 now. "
+                                          r"Resume with the run's own config"):
+        train(changed, resume=True)
+
+    def stop(*args, **kwargs):
+        raise RuntimeError("the run went on past the config check")
+
+    monkeypatch.setattr(train_module, "_prepare_folder", stop)
+    with pytest.raises(RuntimeError, match="went on"):
+        train(cfg.with_overrides(["training.epochs=3", "evaluation.bootstrap_resamples=10"]), resume=True)
 
 
 def test_unknown_label_in_a_target_language_is_a_clear_error(tiny_model, toy_data, tmp_path):

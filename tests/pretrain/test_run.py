@@ -120,7 +120,9 @@ def test_resume_continues_from_the_checkpoint(tmp_path, tiny_model, monkeypatch)
     first = pretrain(config)
     monkeypatch.undo()
     state = json.loads((tmp_path / "runs" / config.name / "checkpoints" / "checkpoint-3" / STATE_FILE).read_text())
-    resumed = pretrain(config.with_overrides(["training.max_steps=5"]), resume=True)
+    with pytest.raises(ConfigError, match=r"training.learning_rate: 0.001 there, 0.01 now"):
+        pretrain(config.with_overrides(["training.max_steps=5", "training.learning_rate=1e-2"]), resume=True)
+    resumed = pretrain(config.with_overrides(["training.max_steps=5"]), resume=True)  # a longer run may go on
     assert resumed.report["steps"] == 5 and resumed.report["resumed"]
     for lang, n in first.report["token_counts"].items():
         assert resumed.report["token_counts"][lang] > n  # counting went on from the checkpoint's counts

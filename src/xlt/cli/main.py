@@ -38,7 +38,8 @@ def _report_paths(root: Path) -> None:
 def train(
     config: Path = typer.Argument(..., help="YAML config (see examples/)", exists=True, dir_okay=False),
     set_: list[str] = typer.Option(None, "--set", help=SET_HELP),
-    resume: bool = typer.Option(False, "--resume", help="continue from the run's last checkpoint"),
+    resume: bool = typer.Option(False, "--resume", help="continue from the run's last checkpoint (the config must "
+                                "be the run's own; only epochs, max_steps, seeds and evaluation settings may change)"),
     overwrite: bool = typer.Option(False, "--overwrite", help="delete an existing run folder of this name"),
     seeds: int = typer.Option(None, "--seeds", help="train one model per seed (training.seed, +1, ...) and report "
                               "the mean and spread over seeds (sets training.seeds)"),

@@ -16,7 +16,8 @@ def pretrain(
                                   dir_okay=False),
     set_: list[str] = typer.Option(None, "--set", help="override one config field, e.g. --set "
                                    "training.max_steps=50 --set objectives.mlm.weight=0.5 (repeatable)"),
-    resume: bool = typer.Option(False, "--resume", help="continue from the run's last checkpoint"),
+    resume: bool = typer.Option(False, "--resume", help="continue from the run's last checkpoint (the config must "
+                                "be the run's own; max_steps, device, save and logging steps may change)"),
     overwrite: bool = typer.Option(False, "--overwrite", help="delete an existing run folder of this name"),
     device: str = typer.Option(None, "--device", help=f"where the run trains: {DEVICE_HELP}; the same as --set "
                                "training.device=...; default: the config's (auto). cuda:N with N > 0: run with "

@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 import math
 import typing
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -132,6 +132,9 @@ class TrainConfig(YamlConfig):
     """Everything a run needs. ``xlt train CONFIG --set training.epochs=2`` overrides one field."""
 
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+    resume_may_change: ClassVar[tuple[str, ...]] = (
+        "training.epochs", "training.max_steps", "training.seeds", "training.eval_batch_size", "training.report_to",
+        "evaluation", "few_shot")
 
     name: str
     task: str = "classification"

@@ -12,8 +12,8 @@
 Seed ``training.seed`` is the same run as the config with ``training.seeds: 1``: every seed trains on the same
 split and is scored on the same test set; only the training seed (initialisation, data order, dropout, the
 baselines' and the bootstrap's generators) changes. With ``--resume`` a finished seed is read back, not trained
-again; a seed with a checkpoint resumes from it; any other seed starts again. An interrupted run loses at most
-the seed in progress.
+again (its config.yaml must hold this config: ``YamlConfig.check_resumes``); a seed with a checkpoint resumes from
+it; any other seed starts again. An interrupted run loses at most the seed in progress.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def train_seeds(config: TrainConfig, *, resume: bool = False, overwrite: bool = 
                 callbacks: list[TrainerCallback] | None = None) -> SeedRuns:
     """Train and score ``config`` once per seed (:func:`seed_list`), then write ``seeds.json`` and the report."""
     parent = config.run_dir
-    _check_parent(parent, resume=resume, overwrite=overwrite)
+    _check_parent(parent, config, resume=resume, overwrite=overwrite)
     wait_for_everyone()
     if is_main_process():
         if not resume and parent.exists():
@@ -91,6 +91,7 @@ def train_seeds(config: TrainConfig, *, resume: bool = False, overwrite: bool = 
         single = seed_config(config, seed)
         folder = RunFolder(single.run_dir)
         if resume and is_finished(folder):
+            single.check_resumes(folder.config)
             log.info("seed %d: finished in %s, read back", seed, folder.root)
             runs[seed] = read_run(folder)
             continue
@@ -141,10 +142,11 @@ def read_spread(parent: str | Path) -> SeedSpread:
         raise ConfigError(f"{path}: no {SEEDS_FILE} (not a finished multi-seed run?)") from None
 
 
-def _check_parent(parent: Path, *, resume: bool, overwrite: bool) -> None:
+def _check_parent(parent: Path, config: TrainConfig, *, resume: bool, overwrite: bool) -> None:
     if resume:
         if not (parent / "config.yaml").is_file():
             raise ConfigError(f"--resume: {parent} holds no multi-seed run to resume")
+        config.check_resumes(parent / "config.yaml")
     elif parent.exists() and any(parent.iterdir()) and not overwrite:
         raise ConfigError(f"run folder {parent} exists; pass --resume to continue it, --overwrite to "
                           "start again, or choose another name (--set name=...)")

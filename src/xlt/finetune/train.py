@@ -137,7 +137,7 @@ def train(config: TrainConfig, *, resume: bool = False, overwrite: bool = False,
 def prepare(config: TrainConfig, *, resume: bool, overwrite: bool) -> FineTuned:
     """The run folder (checked by every process, written by the main one), the seed, the task and the data."""
     run = RunFolder(config.run_dir)
-    _check_folder(run, resume=resume, overwrite=overwrite)  # every process: the same error, or none
+    _check_folder(run, config, resume=resume, overwrite=overwrite)  # every process: the same error, or none
     wait_for_everyone()
     if is_main_process():
         _prepare_folder(run, resume=resume, overwrite=overwrite)
@@ -339,10 +339,11 @@ def _label2id(state: FineTuned) -> dict[str, int]:
     return {label: i for i, label in enumerate(state.labels)}
 
 
-def _check_folder(run: RunFolder, *, resume: bool, overwrite: bool) -> None:
+def _check_folder(run: RunFolder, config: TrainConfig, *, resume: bool, overwrite: bool) -> None:
     if resume:
         if not run.has_checkpoint():
             raise ConfigError(f"--resume: no checkpoint in {run.checkpoints} to resume from")
+        config.check_resumes(run.config)
     elif run.root.exists() and any(run.root.iterdir()) and not overwrite:
         raise ConfigError(f"run folder {run.root} exists; pass --resume to continue it, --overwrite to "
                           "start again, or choose another name (--set name=...)")

@@ -108,6 +108,8 @@ class PretrainConfig(YamlConfig):
 
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
     kind: ClassVar[str] = "pretraining configuration"
+    resume_may_change: ClassVar[tuple[str, ...]] = (
+        "training.max_steps", "training.device", "training.save_steps", "training.logging_steps")
 
     name: str
     model: ModelSpec = Field(default_factory=ModelSpec)

@@ -62,6 +62,8 @@ def pretrain(config: PretrainConfig, *, resume: bool = False, overwrite: bool = 
     (objective -> ``{language: [texts]}`` or ``{"xx-en": [(src, tgt), ...]}``), e.g. for in-memory text."""
     root = config.run_dir
     _prepare_folder(root, resume=resume, overwrite=overwrite)
+    if resume:
+        config.check_resumes(root / "config.yaml")
     set_seed(config.training.seed)
     write_text(root / "config.yaml", config.to_yaml())
     t = config.training
