@@ -178,7 +178,7 @@ def test_resume_reads_finished_seeds_resumes_checkpoints_and_restarts_the_rest(t
     assert run.spread.seeds == [0, 1, 2] and sorted(run.runs) == [0, 1, 2]
 
 
-def test_resume_refuses_finished_seeds_of_another_config(two_seeds, tiny_model, module_data, tmp_path):
+def test_resume_refuses_finished_seeds_of_another_config(two_seeds, tiny_model, module_data, tmp_path, monkeypatch):
     """A finished seed is read back only if it trained this config; more seeds may be asked for."""
     out = tmp_path / "runs" / "toy"
     shutil.copytree(two_seeds.root, out)
@@ -187,10 +187,21 @@ def test_resume_refuses_finished_seeds_of_another_config(two_seeds, tiny_model, 
                                           r"training.learning_rate: 0.001 there, 0.01 now"):
         train(cfg.with_overrides(["training.learning_rate=1e-2"]), resume=True)
     seed_file = out / "seed-1" / "config.yaml"
-    seed_file.write_text(seed_file.read_text().replace("weight_decay: 0.01", "weight_decay: 0.1"))
+    kept = seed_file.read_text()
+    seed_file.write_text(kept.replace("weight_decay: 0.01", "weight_decay: 0.1"))
     with pytest.raises(ConfigError, match=r"seed-1/config.yaml was started with another config: "
                                           r"training.weight_decay: 0.1 there, 0.01 now"):
         train(cfg, resume=True)
+    seed_file.write_text(kept)
+    calls = []
+
+    def fake_train(config, **kwargs):
+        calls.append(config.training.seed)
+        return seeds_module.read_run(RunFolder(two_seeds.root / "seed-1"))
+
+    monkeypatch.setattr(seeds_module, "train", fake_train)
+    run = train(cfg.with_overrides(["training.seeds=3"]), resume=True)  # one more seed
+    assert calls == [2] and run.spread.seeds == [0, 1, 2]
 
 
 def test_an_interrupted_seed_says_how_to_resume_every_seed(tiny_model, module_data, tmp_path, monkeypatch):
