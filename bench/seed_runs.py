@@ -48,8 +48,7 @@ def check_same_recipe(folders: list[Path], allow: tuple[str, ...]) -> None:
     first = TrainConfig.from_yaml(folders[0] / "config.yaml").model_dump(mode="json")
     for folder in folders[1:]:
         other = TrainConfig.from_yaml(folder / "config.yaml").model_dump(mode="json")
-        differ = [key for key in changed_keys(first, other)
-                  if not any(key == free or key.startswith(f"{free}.") for free in (*SCORING_ONLY, *allow))]
+        differ = list(changed_keys(first, other, ignore=(*SCORING_ONLY, *allow)))
         if differ:
             raise SystemExit(f"{folder} and {folders[0]} differ in {', '.join(differ)}: not one recipe "
                              "(--allow KEY if it only changes what is scored)")

@@ -265,20 +265,25 @@ def field_error(title: str, loc: Location, message: str, value: Any) -> Validati
         title, [InitErrorDetails(type=PydanticCustomError("value_error", message), loc=loc, input=value)])
 
 
-def changed_keys(before: Mapping[str, Any], after: Mapping[str, Any], at: str = "") -> dict[str, tuple[Any, Any]]:
+def changed_keys(before: Mapping[str, Any], after: Mapping[str, Any], *, ignore: Sequence[str] = (),
+                 at: str = "") -> dict[str, tuple[Any, Any]]:
     """Dotted key -> ``(before, after)`` for every value that differs between two dumped configs (a key that
-    only one side has is ``None`` on the other).
+    only one side has is ``None`` on the other), except the keys and sections in ``ignore``.
 
     >>> changed_keys({"a": 1, "b": {"c": 2, "d": [1]}}, {"a": 1, "b": {"c": 3, "d": [1]}})
     {'b.c': (2, 3)}
+    >>> changed_keys({"a": 1, "b": {"c": 2}}, {"a": 2, "b": {"c": 3}}, ignore=["b"])
+    {'a': (1, 2)}
     """
     changed: dict[str, tuple[Any, Any]] = {}
     for key in [*before, *(k for k in after if k not in before)]:
-        old, new = before.get(key), after.get(key)
+        old, new, dotted = before.get(key), after.get(key), f"{at}{key}"
+        if dotted in ignore:
+            continue
         if isinstance(old, Mapping) and isinstance(new, Mapping):
-            changed.update(changed_keys(old, new, f"{at}{key}."))
+            changed.update(changed_keys(old, new, ignore=ignore, at=f"{dotted}."))
         elif old != new:
-            changed[f"{at}{key}"] = (old, new)
+            changed[dotted] = (old, new)
     return changed
 
 
@@ -325,9 +330,8 @@ class YamlConfig(BaseModel):
         both sides) up to :attr:`resume_may_change`: a resumed run goes on training what it started, and the
         config.yaml it rewrites stays true."""
         may_change = ("name", "output_dir", *self.resume_may_change)  # where the run lives: a folder may be moved
-        before = type(self).from_yaml(stored).model_dump(mode="json")
-        changed = {key: values for key, values in changed_keys(before, self.model_dump(mode="json")).items()
-                   if not any(key == free or key.startswith(f"{free}.") for free in may_change)}
+        changed = changed_keys(type(self).from_yaml(stored).model_dump(mode="json"), self.model_dump(mode="json"),
+                               ignore=may_change)
         if changed:
             shown = "; ".join(f"{key}: {old!r} there, {new!r} now" for key, (old, new) in list(changed.items())[:5])
             more = f" (and {len(changed) - 5} more)" if len(changed) > 5 else ""
