@@ -17,16 +17,16 @@ mean and the gap; ``--output`` writes the spread (``seeds.json``'s schema) as JS
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from xlt.config_file import changed_keys
 from xlt.evaluate.run_evaluation import MAIN_SYSTEM
 from xlt.evaluate.seed_spread import seed_spread
-from xlt.finetune.checkpoint_average import AVERAGED_SYSTEM, BEST_SYSTEM, with_both_weights
+from xlt.finetune.checkpoint_average import BEST_SYSTEM, with_both_weights
 from xlt.finetune.config import TrainConfig
+from xlt.finetune.seeds import read_run
 from xlt.io import write_json
-from xlt.run_folder import RunInfo
+from xlt.run_folder import RunFolder
 
 SCORING_ONLY = ("name", "output_dir", "training.seed", "training.seeds", "training.eval_batch_size", "evaluation")
 
@@ -55,14 +55,12 @@ def check_same_recipe(folders: list[Path], allow: tuple[str, ...]) -> None:
 
 
 def results_of(folder: Path, weights: str) -> dict:
-    results = json.loads((folder / "metrics.json").read_text("utf-8"))
-    results.pop("run", None)
+    run = read_run(RunFolder(folder))
     if weights == "best":
-        both = with_both_weights(results, folder, RunInfo.read(folder / "run_info.json").averaged_used)
+        both = with_both_weights(run.results, folder, run.run_info.averaged_used)
         if both is not None:  # averaged and scored both: its best checkpoint is the recipe's model
-            systems = {name: s for name, s in both["systems"].items() if name not in (AVERAGED_SYSTEM, BEST_SYSTEM)}
-            results = {**results, "systems": {**systems, MAIN_SYSTEM: both["systems"][BEST_SYSTEM]}}
-    return results
+            return {**run.results, "systems": {**run.results["systems"], MAIN_SYSTEM: both["systems"][BEST_SYSTEM]}}
+    return run.results
 
 
 def main() -> None:
