@@ -61,6 +61,41 @@ def test_encode_points_at_the_answer_in_every_window_that_holds_it(tiny_model, q
     assert hits >= len(ds)
 
 
+def test_dev_score_is_the_test_f1_of_windows_handed_back_in_any_order(tiny_model, qa_data):
+    from transformers import EvalPrediction
+
+    from xlt.corpus.spec import DataSpec
+
+    dev = DataSpec.parse(f"squad:{qa_data}/{{lang}}.json", languages=["en", "de"]).load()
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model)
+    spec = ModelSpec(name=str(tiny_model), max_length=24)
+    task = QATask(doc_stride=8)
+    enc = task.encode(dev, tokenizer, spec, {})
+    assert len(enc) > len(dev)  # several windows per long context
+    length = max(enc["length"]) + 3
+    order = np.random.default_rng(0).permutation(len(enc))  # the Trainer's length-grouped order
+    inputs = np.full((len(enc), length), -100)  # -100 between batches, the pad id inside one
+    starts, ends = np.full((len(enc), length), -100.0), np.full((len(enc), length), -100.0)
+    for row, i in enumerate(order):
+        ids = enc[int(i)]["input_ids"]
+        inputs[row, :len(ids) + 1] = [*ids, tokenizer.pad_token_id]
+        starts[row, :len(ids)] = ends[row, :len(ids)] = 0.0
+        starts[row, enc[int(i)]["start_positions"]] = ends[row, enc[int(i)]["end_positions"]] = 5.0
+    gold_positions = (np.array(enc["start_positions"])[order], np.array(enc["end_positions"])[order])
+
+    score = task.dev_scorer(dev, tokenizer, spec)
+    right = score(EvalPrediction(predictions=(starts, ends), label_ids=gold_positions, inputs=inputs))
+    assert task.dev_metric_name == "qa_f1_mlqa" and right["qa_f1_mlqa"] == pytest.approx(1.0)
+    assert right["window_accuracy"] == 1.0
+
+    shifted = (np.roll(starts, 1, axis=1), np.roll(ends, 1, axis=1))  # every span one token late
+    wrong = score(EvalPrediction(predictions=shifted, label_ids=gold_positions, inputs=inputs))
+    assert wrong["qa_f1_mlqa"] < 0.5 and wrong["window_accuracy"] < 0.5
+
+    with pytest.raises(RuntimeError, match="did not build"):
+        score(EvalPrediction(predictions=(starts, ends), label_ids=gold_positions, inputs=inputs[:, ::-1]))
+
+
 def test_best_span_maps_back_to_characters_and_respects_limits():
     task = QATask(max_answer_length=2, n_best=5)
     context = "a big dog ran"
@@ -86,6 +121,7 @@ def test_qa_run_end_to_end(tiny_model, qa_data, tmp_path):
     })
     run = train(cfg)
     assert run.results["primary_metric"] == "qa_f1_mlqa"
+    assert run.run_info.best_dev_metric == "qa_f1_mlqa" and 0 <= run.run_info.best_dev_score <= 1  # as tested
     assert set(run.results["systems"]) == {"xlt", "frozen-encoder"}
     rows = [json.loads(line) for line in (run.root / "predictions" / "de.jsonl").read_text().splitlines()]
     assert rows and all(isinstance(r["prediction"], str) for r in rows)

@@ -199,9 +199,7 @@ def fine_tune(state: FineTuned, *, resume: bool, callbacks: list[TrainerCallback
     epoch_weights = EpochWeights.for_run(config.training, run.checkpoints, dev_rows=len(data["dev"]))  # or None
     started, cpu_started = time.perf_counter(), time.process_time()
     with tracking_env(config.training.report_to, run.root, config.name):  # trackers read it when built
-        trainer = _build_trainer(config, task, state.model, state.tokenizer, run,
-                                 task.encode(data["train"], state.tokenizer, config.model, label2id),
-                                 task.encode(data["dev"], state.tokenizer, config.model, label2id), interrupt,
+        trainer = _build_trainer(config, task, state.model, state.tokenizer, run, data, label2id, interrupt,
                                  [*([epoch_weights] if epoch_weights else []), *callbacks])
         output = trainer.train(resume_from_checkpoint=True if resume and run.has_checkpoint() else None)
     if interrupt.requested:
@@ -369,15 +367,17 @@ def zero_shot_note(config: TrainConfig) -> str:
     return "Zero-shot: training and checkpoint selection used source-language data only."
 
 
-def _build_trainer(config: TrainConfig, task, model, tokenizer, run: RunFolder, train_ds, dev_ds,
+def _build_trainer(config: TrainConfig, task, model, tokenizer, run: RunFolder, data: dict, label2id: dict[str, int],
                    interrupt: GracefulInterrupt, extra_callbacks: list[TrainerCallback]) -> Trainer:
     t = config.training
+    train_ds, dev_ds = (task.encode(data[split], tokenizer, config.model, label2id) for split in ("train", "dev"))
     has_dev = len(dev_ds) > 0
     args = from_settings(
         t, run.checkpoints, eval_strategy="epoch" if has_dev else "no", save_strategy="epoch", save_total_limit=2,
         load_best_model_at_end=has_dev, metric_for_best_model=task.dev_metric_name, greater_is_better=True,
         logging_strategy="steps", logging_steps=max(1, int(len(train_ds) / t.batch_size / 4)),
         report_to=list(t.report_to) or "none", run_name=config.name,
+        include_for_metrics=["inputs"] if task.dev_reads_inputs else [],
     )
     callbacks = [interrupt, *extra_callbacks]
     if has_dev and t.early_stopping_patience:
@@ -385,5 +385,5 @@ def _build_trainer(config: TrainConfig, task, model, tokenizer, run: RunFolder, 
     return mean_loss_trainer(Trainer(
         model=model, args=args, train_dataset=train_ds, eval_dataset=dev_ds if has_dev else None,
         data_collator=task.collator(tokenizer), processing_class=tokenizer,
-        compute_metrics=task.dev_metric, callbacks=callbacks,
+        compute_metrics=task.dev_scorer(data["dev"], tokenizer, config.model) if has_dev else None, callbacks=callbacks,
     ))

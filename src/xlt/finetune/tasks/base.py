@@ -26,6 +26,8 @@ class Task:
     primary_metric: str
     #: the key of :meth:`dev_metric`'s result that selects the best checkpoint (on source-language dev data)
     dev_metric_name: str = "accuracy"
+    #: :meth:`dev_scorer`'s metric reads the model inputs (``eval_pred.inputs``), so the Trainer keeps them
+    dev_reads_inputs: ClassVar[bool] = False
     #: baseline name -> factory(embed, seed); ``embed`` is the task's frozen-feature table
     baselines: ClassVar[dict[str, Callable[[Callable, int], Any]]] = {}
     #: the corpus table layout this task reads (:mod:`xlt.corpus.schema`)
@@ -113,6 +115,12 @@ class Task:
         labels = np.asarray(eval_pred.label_ids)
         scored = labels != -100  # non-first sub-tokens, specials and padding carry no label
         return {"accuracy": float((np.asarray(eval_pred.predictions).argmax(-1) == labels)[scored].mean())}
+
+    def dev_scorer(self, dev: Dataset, tokenizer, spec: ModelSpec) -> Callable[[Any], dict[str, float]]:
+        """The Trainer's ``compute_metrics`` for the source dev rows ``dev`` (before :meth:`encode`); its result
+        holds :attr:`dev_metric_name`. Tasks whose score needs more than the encoded rows (QA: the questions
+        behind the windows) override it."""
+        return self.dev_metric
 
     def predict(self, model, tokenizer, spec: ModelSpec, ds: Dataset, *, batch_size: int = 64) -> list:
         raise NotImplementedError

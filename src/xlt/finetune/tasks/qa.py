@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from xlt.errors import ConfigError
 from xlt.evaluate.baselines.span_head import SpanHeadBaseline
+from xlt.evaluate.metrics import get_metric
 from xlt.finetune.qa_frozen import FrozenQAEncoder
 from xlt.finetune.tasks.base import Task
 from xlt.model.embed import length_sorted_batches
@@ -44,6 +45,7 @@ class QATask(Task):
     pipeline_tag = "question-answering"
     export_outputs = {"start_logits": ("batch", "length"), "end_logits": ("batch", "length")}
     input_fields = ("question", "context")
+    dev_reads_inputs = True
 
     def saved_labels(self, model) -> list[str]:
         return []  # spans, not classes
@@ -53,7 +55,7 @@ class QATask(Task):
         if normalisation not in METRICS:
             raise ConfigError(f"qa normalisation must be one of {list(METRICS)}, got {normalisation!r}")
         self.metrics = METRICS[normalisation]
-        self.primary_metric = self.metrics[1]
+        self.primary_metric = self.dev_metric_name = self.metrics[1]  # checkpoints are chosen on dev F1
         self.doc_stride, self.max_answer_length, self.n_best = doc_stride, max_answer_length, n_best
 
     def labels(self, train: Dataset) -> list[str]:
@@ -114,22 +116,29 @@ class QATask(Task):
         """The best span of each question over all windows of its context (an empty answer at 0 where none fits)."""
         model.eval()
         enc = self.window_features(ds, tokenizer, spec)
-        contexts = list(ds["context"])
-        best: list[tuple[float, Answer]] = [(-np.inf, Answer(answer="", start=0, end=0, score=0.0))] * len(ds)
-        for idx in length_sorted_batches([len(ids) for ids in enc["input_ids"]], batch_size):
-            batch = tokenizer.pad({"input_ids": [enc["input_ids"][i] for i in idx],
-                                   "attention_mask": [enc["attention_mask"][i] for i in idx]}, return_tensors="pt")
-            out = model(**{k: v.to(model.device) for k, v in batch.items()})
-            for row, i in enumerate(idx):
-                example = enc["overflow_to_sample_mapping"][i]
-                start_logits = out.start_logits[row].float().cpu().numpy()
-                end_logits = out.end_logits[row].float().cpu().numpy()
-                logit, start, end = self.best_char_span(start_logits, end_logits, enc["offset_mapping"][i],
-                                                        enc.sequence_ids(i))
-                if logit > best[example][0]:
-                    best[example] = (logit, Answer(answer=contexts[example][start:end], start=start, end=end,
-                                                   score=self.span_probability(start_logits, end_logits, logit,
-                                                                               enc.sequence_ids(i))))
+
+        def window_logits():
+            for idx in length_sorted_batches([len(ids) for ids in enc["input_ids"]], batch_size):
+                batch = tokenizer.pad({"input_ids": [enc["input_ids"][i] for i in idx],
+                                       "attention_mask": [enc["attention_mask"][i] for i in idx]}, return_tensors="pt")
+                out = model(**{k: v.to(model.device) for k, v in batch.items()})
+                starts, ends = out.start_logits.float().cpu().numpy(), out.end_logits.float().cpu().numpy()
+                yield from zip(idx, starts, ends, strict=True)
+
+        return self.best_answers(enc, list(ds["context"]), window_logits())
+
+    def best_answers(self, enc, contexts: list[str], window_logits) -> list[Answer]:
+        """Each question's best span over its windows, from ``(window, start logits, end logits)`` in any order
+        (logits may run past the window's length: padding is never in the context)."""
+        best: list[tuple[float, Answer]] = [(-np.inf, Answer(answer="", start=0, end=0, score=0.0))] * len(contexts)
+        for i, start_logits, end_logits in window_logits:
+            example = enc["overflow_to_sample_mapping"][i]
+            logit, start, end = self.best_char_span(start_logits, end_logits, enc["offset_mapping"][i],
+                                                    enc.sequence_ids(i))
+            if logit > best[example][0]:
+                best[example] = (logit, Answer(answer=contexts[example][start:end], start=start, end=end,
+                                               score=self.span_probability(start_logits, end_logits, logit,
+                                                                           enc.sequence_ids(i))))
         return [answer for _, answer in best]
 
     def best_span(self, start_logits, end_logits, offsets, sequence_ids, context: str) -> tuple[float, str]:
@@ -159,10 +168,43 @@ class QATask(Task):
         return float(np.exp(logit - norm))
 
     def dev_metric(self, eval_pred) -> dict[str, float]:
-        """Share of dev windows whose start and end token are both right (for checkpoint selection)."""
+        """Share of dev windows whose start and end token are both right."""
         (start_logits, end_logits), (starts, ends) = eval_pred.predictions, eval_pred.label_ids
         hit = (np.asarray(start_logits).argmax(-1) == starts) & (np.asarray(end_logits).argmax(-1) == ends)
-        return {"accuracy": float(hit.mean())}
+        return {"window_accuracy": float(hit.mean())}
+
+    def dev_scorer(self, dev: Dataset, tokenizer, spec: ModelSpec):
+        """The dev questions scored as the test ones are (the primary metric on the best span of each question over
+        its windows, per dev language, weighted by its questions), beside the window accuracy.
+
+        The Trainer hands the dev windows back length-grouped, so each is found again by its token ids.
+        """
+        enc = self.window_features(dev, tokenizer, spec)
+        pad = tokenizer.pad_token_id
+        contexts, gold, langs = list(dev["context"]), self.gold(dev), list(dev["lang"])
+        by_tokens: dict[tuple[int, ...], list[int]] = {}
+        for i, ids in enumerate(enc["input_ids"]):
+            by_tokens.setdefault(_window_key(ids, pad), []).append(i)
+
+        def score(eval_pred) -> dict[str, float]:
+            unclaimed = {key: list(windows) for key, windows in by_tokens.items()}
+            order = []
+            for ids in np.asarray(eval_pred.inputs):
+                windows = unclaimed.get(_window_key(ids, pad))
+                if not windows:
+                    raise RuntimeError("a dev window the QA task did not build came back from the Trainer")
+                order.append(windows.pop())
+            start_logits, end_logits = (np.asarray(x) for x in eval_pred.predictions)
+            predicted = [a.answer for a in self.best_answers(enc, contexts, zip(order, start_logits, end_logits,
+                                                                                 strict=True))]
+            total = 0.0
+            for lang in sorted(set(langs)):
+                rows = [i for i, row_lang in enumerate(langs) if row_lang == lang]
+                metric = get_metric(self.primary_metric, lang)
+                total += len(rows) * metric([gold[i] for i in rows], [predicted[i] for i in rows])
+            return {self.primary_metric: total / len(langs), **self.dev_metric(eval_pred)}
+
+        return score
 
     def frozen_features(self, encoder, tokenizer, spec: ModelSpec, batch_size: int) -> FrozenQAEncoder:
         return FrozenQAEncoder(self, encoder, tokenizer, spec, batch_size)
@@ -185,3 +227,8 @@ class QATask(Task):
         return {"id": row["id"], "question": row["question"], "answers": row["answers"]["text"],
                 "prediction": prediction}
 
+
+
+def _window_key(ids, pad_id: int | None) -> tuple[int, ...]:
+    """A window's token ids without padding (the collator's pad id, the Trainer's -100 between batches)."""
+    return tuple(int(t) for t in ids if t != -100 and t != pad_id)
