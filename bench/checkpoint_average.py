@@ -1,13 +1,15 @@
-"""Checkpoint averaging against the best checkpoint, over the seeds of one finished run, without training anything.
+"""Checkpoint averaging against the best checkpoint, over the seeds of finished runs, without training anything.
 
-The run must have been trained with ``training.average_checkpoints: K``, ``training.average_score_both: true`` and
-``training.seeds`` of 2 or more: each seed folder then holds both weights' test scores, the saved model's in
-``metrics.json`` and the other's in ``not-kept/metrics.json`` (``seeds.json`` holds their spread as two systems).
+Each RUN is a multi-seed parent (its ``seed-<n>/`` folders are taken) or a single-seed run folder; together they
+must hold 2 or more seeds of one recipe (as ``bench/seed_runs.py`` checks). Every seed must have been trained with
+``training.average_checkpoints: K`` and ``training.average_score_both: true``: its folder then holds both weights'
+test scores, the saved model's in ``metrics.json`` and the other's in ``not-kept/metrics.json``.
 This script pairs them by what each one is (the run_info's ``averaged_used``), and prints the mean ± sd over seeds
 of the primary metric per language, the source score and the target mean for both, the per-seed difference, and
 how often the source-dev comparison kept the average.
 
     python bench/checkpoint_average.py runs/ner-uner --output bench/results/checkpoint_average_ner.json
+    python bench/checkpoint_average.py runs-qa0/qa-xquad runs-qa3/qa-xquad  # seed 0 alone, then seeds 1 and 2
 """
 
 from __future__ import annotations
@@ -16,20 +18,14 @@ import argparse
 import json
 from pathlib import Path
 
+from seed_runs import check_same_recipe, run_folders  # bench/ is the script's folder: its sibling script
+
 from xlt.evaluate.seed_spread import seed_spread
 from xlt.finetune.checkpoint_average import AVERAGED_SYSTEM, BEST_SYSTEM, NOT_KEPT, with_both_weights
 from xlt.io import write_json
 from xlt.run_folder import RunInfo
 
 SYSTEMS = {"best checkpoint": BEST_SYSTEM, "average": AVERAGED_SYSTEM}
-
-
-def seed_folders(run: Path) -> list[Path]:
-    """The seed run folders of ``run`` (``seed-<n>/``); a spread needs two or more."""
-    folders = sorted(run.glob("seed-*"), key=lambda p: int(p.name.split("-")[1]))
-    if len(folders) < 2:
-        raise SystemExit(f"{run}: {len(folders)} seed folder(s); train with training.seeds: 2 or more")
-    return folders
 
 
 def paired(folder: Path) -> tuple[dict, RunInfo]:
@@ -45,16 +41,19 @@ def paired(folder: Path) -> tuple[dict, RunInfo]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("run", type=Path, help="a finished multi-seed run folder (with seed-<n>/ folders)")
+    parser.add_argument("runs", type=Path, nargs="+", help="finished run folders: multi-seed parents or single seeds")
     parser.add_argument("--output", type=Path, help="also write the comparison as JSON here")
     args = parser.parse_args()
 
-    folders = seed_folders(args.run)
+    folders = run_folders(args.runs)
+    if len(folders) < 2:
+        raise SystemExit(f"{len(folders)} seed folder(s); a spread needs 2 or more")
+    check_same_recipe(folders, ())
     pairs = [paired(folder) for folder in folders]
-    spread = seed_spread({i: result for i, (result, _) in enumerate(pairs)}, [f.name for f in folders])
+    spread = seed_spread({i: result for i, (result, _) in enumerate(pairs)}, [str(f) for f in folders])
     infos = [info for _, info in pairs]
     metric = spread.primary_metric
-    print(f"{args.run}: {len(folders)} seed(s), {metric}; K = {infos[0].averaged_checkpoints} "
+    print(f"{' '.join(map(str, args.runs))}: {len(folders)} seed(s), {metric}; K = {infos[0].averaged_checkpoints} "
           f"({infos[0].average_select}); the average kept by source dev in "
           f"{sum(bool(i.averaged_used) for i in infos)} of {len(infos)}")
     print("| weights | " + " | ".join(spread.source_languages + spread.target_languages)
@@ -70,7 +69,8 @@ def main() -> None:
                                         spread.systems["best checkpoint"].target_mean.values, strict=True)]
     print("target mean, average - best, per seed: " + ", ".join(f"{d:+.4f}" for d in difference))
     if args.output:
-        write_json(args.output, {"run": str(args.run), "average_kept_by_dev": [bool(i.averaged_used) for i in infos],
+        write_json(args.output, {"runs": [str(r) for r in args.runs],
+                                 "average_kept_by_dev": [bool(i.averaged_used) for i in infos],
                                  "averaged_epochs": [i.averaged_epochs for i in infos],
                                  "best_epochs_run": [i.epochs_run for i in infos],
                                  "target_mean_difference": difference, "spread": spread.model_dump(mode="json")})
