@@ -9,7 +9,8 @@ characters), or SQuAD's (``normalisation: squad``); the report says which.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 import numpy as np
 import torch
@@ -173,7 +174,7 @@ class QATask(Task):
         hit = (np.asarray(start_logits).argmax(-1) == starts) & (np.asarray(end_logits).argmax(-1) == ends)
         return {"window_accuracy": float(hit.mean())}
 
-    def dev_scorer(self, dev: Dataset, tokenizer, spec: ModelSpec):
+    def dev_scorer(self, dev: Dataset, tokenizer, spec: ModelSpec) -> Callable[[Any], dict[str, float]]:
         """The dev questions scored as the test ones are (the primary metric on the best span of each question over
         its windows, per dev language, weighted by its questions), beside the window accuracy.
 
@@ -226,7 +227,6 @@ class QATask(Task):
     def prediction_record(self, row: dict, prediction: str) -> dict:
         return {"id": row["id"], "question": row["question"], "answers": row["answers"]["text"],
                 "prediction": prediction}
-
 
 
 def _window_key(ids, pad_id: int | None) -> tuple[int, ...]:
