@@ -72,7 +72,7 @@ def main() -> None:
         write_json(args.output, {"runs": [str(r) for r in args.runs],
                                  "average_kept_by_dev": [bool(i.averaged_used) for i in infos],
                                  "averaged_epochs": [i.averaged_epochs for i in infos],
-                                 "best_epochs_run": [i.epochs_run for i in infos],
+                                 "epochs_run": [i.epochs_run for i in infos],
                                  "target_mean_difference": difference, "spread": spread.model_dump(mode="json")})
 
 
