@@ -9,7 +9,7 @@ of the primary metric per language, the source score and the target mean for bot
 how often the source-dev comparison kept the average.
 
     python bench/checkpoint_average.py runs/ner-uner --output bench/results/checkpoint_average_ner.json
-    python bench/checkpoint_average.py runs-qa0/qa-xquad runs-qa3/qa-xquad  # seed 0 alone, then seeds 1 and 2
+    python bench/checkpoint_average.py runs-qa0avg/qa-xquad runs-qa3/qa-xquad  # seed 0 alone, then seeds 1 and 2
 """
 
 from __future__ import annotations

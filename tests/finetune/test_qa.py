@@ -121,7 +121,7 @@ def test_qa_run_end_to_end(tiny_model, qa_data, tmp_path):
     })
     run = train(cfg)
     assert run.results["primary_metric"] == "qa_f1_mlqa"
-    assert run.run_info.best_dev_metric == "qa_f1_mlqa" and 0 <= run.run_info.best_dev_score <= 1  # as tested
+    assert run.run_info.best_dev_metric == "qa_f1_mlqa" and 0 <= run.run_info.best_dev_score <= 1  # test F1
     assert set(run.results["systems"]) == {"xlt", "frozen-encoder"}
     rows = [json.loads(line) for line in (run.root / "predictions" / "de.jsonl").read_text().splitlines()]
     assert rows and all(isinstance(r["prediction"], str) for r in rows)
